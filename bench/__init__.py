@@ -1,0 +1,1 @@
+"""Benchmarks on the simulator; they print figures, they assert nothing."""

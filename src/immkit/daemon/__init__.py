@@ -1,0 +1,1 @@
+"""Scheduler that runs album rules on their schedules (issue #3)."""

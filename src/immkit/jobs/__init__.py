@@ -1,0 +1,1 @@
+"""The jobs: each is collect → plan → apply, in a package of its own."""
