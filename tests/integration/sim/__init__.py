@@ -1,0 +1,1 @@
+"""Simulator behaviour over real HTTP."""
