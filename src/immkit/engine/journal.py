@@ -1,0 +1,451 @@
+"""The journal: every run and every action's fate in one SQLite file, for resume and undo.
+
+WAL mode lets another process read (`immkit runs list`) while a run writes, and each
+state change is committed on its own, so a killed process leaves a readable journal.
+The journal stores plans verbatim; actions never carry secrets, so neither does it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import socket
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+
+from pydantic import BaseModel, ConfigDict, JsonValue
+
+from immkit.engine.plan import Action, Plan
+from immkit.errors import BadFileError, EnvError, InputError, NotFoundError
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    job TEXT NOT NULL,
+    profile TEXT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    plan_digest TEXT NOT NULL,
+    plan_json TEXT NOT NULL,
+    undo_of TEXT,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entries (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    seq INTEGER NOT NULL,
+    action_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    params TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    undo TEXT NOT NULL DEFAULT '[]',
+    detail TEXT NOT NULL DEFAULT '{}',
+    started_at TEXT,
+    finished_at TEXT,
+    applied_order INTEGER,
+    PRIMARY KEY (run_id, seq),
+    UNIQUE (run_id, action_id)
+);
+CREATE INDEX IF NOT EXISTS runs_by_digest ON runs (job, plan_digest);
+"""
+
+
+class RunStatus(StrEnum):
+    """Where a run stands; `running` after a crash means the process died mid-run."""
+
+    RUNNING = "running"
+    DONE = "done"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"
+    UNDONE = "undone"
+
+
+class EntryStatus(StrEnum):
+    """Where one action stands; `applying` after a crash means its effect is unknown."""
+
+    PLANNED = "planned"
+    APPLYING = "applying"
+    APPLIED = "applied"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    UNDONE = "undone"
+
+
+RESUMABLE = (RunStatus.RUNNING, RunStatus.INTERRUPTED, RunStatus.FAILED, RunStatus.PARTIAL)
+
+
+class Run(BaseModel):
+    """One apply of one plan. The plan itself is loaded on demand with `Journal.plan`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    job: str
+    profile: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    status: RunStatus
+    plan_digest: str
+    undo_of: str | None
+    host: str
+    pid: int
+    counts: dict[EntryStatus, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+class Entry(BaseModel):
+    """One action of a run, with what undo needs once it is applied."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    run_id: str
+    seq: int
+    action_id: str
+    kind: str
+    target: str
+    params: dict[str, JsonValue]
+    status: EntryStatus
+    error: str | None
+    undo: tuple[Action, ...]
+    detail: dict[str, JsonValue]
+    started_at: datetime | None
+    finished_at: datetime | None
+    applied_order: int | None
+
+
+class RunBusyError(InputError):
+    """Another live process is applying the same run."""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Journal:
+    """The SQLite journal at `path`; open one per process (or thread) and close it.
+
+    Raises (from every method):
+        BadFileError: the file is not a journal or is damaged.
+        EnvError: the file stayed locked by another process past the busy timeout.
+    """
+
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] = _utcnow) -> None:
+        self.path = path
+        self._clock = clock
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+        try:
+            with self._guard():
+                self._db.execute("PRAGMA busy_timeout = 10000")
+                self._db.execute("PRAGMA journal_mode = WAL")
+                # the journal is the undo trail: survive power loss, not just a killed process
+                self._db.execute("PRAGMA synchronous = FULL")
+                self._db.execute("PRAGMA foreign_keys = ON")
+                self._db.executescript(_SCHEMA)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise EnvError(
+                    f"Journal {self.path} is locked by another immkit process; try again."
+                ) from exc
+            raise self._damaged(exc) from exc
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from exc
+
+    def _damaged(self, exc: Exception) -> BadFileError:
+        return BadFileError(
+            f"Journal {self.path} is damaged ({exc}); move it aside "
+            f"(e.g. to {self.path.name}.bad) and run again to start a new one."
+        )
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._guard():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _rows(self, sql: str, args: Sequence[object] = ()) -> list[sqlite3.Row]:
+        with self._guard():
+            cursor = self._db.execute(sql, tuple(args))
+            cursor.row_factory = sqlite3.Row
+            return list(cursor.fetchall())
+
+    def _now(self) -> str:
+        return self._clock().isoformat(timespec="microseconds")
+
+    def check(self) -> None:
+        """Read every page (slow on big journals); raises BadFileError if any is damaged."""
+        rows = self._rows("PRAGMA quick_check")
+        if [tuple(r) for r in rows] != [("ok",)]:
+            raise self._damaged(ValueError(rows[0][0]))
+
+    # runs ---------------------------------------------------------------------------------
+
+    def start_run(self, plan: Plan, profile: str | None, *, undo_of: str | None = None) -> Run:
+        """Record a new run with every action `planned`, in plan order."""
+        digest = plan.digest()
+        started = self._clock()
+        for _ in range(5):
+            run_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+            if not self._rows("SELECT 1 FROM runs WHERE id = ?", [run_id]):
+                break
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO runs (id, job, profile, started_at, status, plan_digest, plan_json,"
+                " undo_of, host, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    plan.job,
+                    profile,
+                    started.isoformat(timespec="microseconds"),
+                    RunStatus.RUNNING.value,
+                    digest,
+                    plan.model_dump_json(),
+                    undo_of,
+                    socket.gethostname(),
+                    os.getpid(),
+                ),
+            )
+            db.executemany(
+                "INSERT INTO entries (run_id, seq, action_id, kind, target, params, status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (run_id, seq, a.id, a.kind, a.target, _dumps(a.params), "planned")
+                    for seq, a in enumerate(plan.actions)
+                ],
+            )
+        log.info("Run %s started: %s, %d actions", run_id, plan.job, len(plan.actions))
+        return self.get_run(run_id)
+
+    def adopt(self, run: Run) -> Run:
+        """Mark a resumed run as running in this process."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE runs SET status = ?, finished_at = NULL, host = ?, pid = ? WHERE id = ?",
+                (RunStatus.RUNNING.value, socket.gethostname(), os.getpid(), run.id),
+            )
+        return self.get_run(run.id)
+
+    def finish(self, run: Run, status: RunStatus) -> Run:
+        with self._write() as db:
+            db.execute(
+                "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
+                (status.value, self._now(), run.id),
+            )
+        log.info("Run %s finished: %s", run.id, status.value)
+        return self.get_run(run.id)
+
+    def runs(self, limit: int = 20) -> list[Run]:
+        """The newest runs first."""
+        return self._select_runs("ORDER BY r.id DESC LIMIT ?", [limit])
+
+    def get_run(self, id_or_prefix: str) -> Run:
+        """The run with this id, or the only run whose id starts with it.
+
+        Raises:
+            NotFoundError: no run matches.
+            InputError: the prefix matches several runs.
+        """
+        found = self._select_runs(
+            "WHERE r.id = ? OR r.id LIKE ? ESCAPE '\\' ORDER BY r.id DESC LIMIT 2",
+            [id_or_prefix, _like_prefix(id_or_prefix)],
+        )
+        exact = [run for run in found if run.id == id_or_prefix]
+        if exact:
+            return exact[0]
+        if not found or not id_or_prefix:
+            raise NotFoundError(
+                f"Run '{id_or_prefix}' is not in the journal; list runs with `immkit runs list`."
+            )
+        if len(found) > 1:
+            raise InputError(
+                f"Run '{id_or_prefix}' matches several runs; give more of the id "
+                "(see `immkit runs list`)."
+            )
+        return found[0]
+
+    def plan(self, run: Run) -> Plan:
+        """The plan the run applies, as it was stored."""
+        rows = self._rows("SELECT plan_json FROM runs WHERE id = ?", [run.id])
+        try:
+            return Plan.model_validate_json(rows[0][0])
+        except ValueError as exc:
+            raise self._damaged(exc) from exc
+
+    def find_resumable(self, job: str, profile: str | None, plan_digest: str) -> Run | None:
+        """The newest unfinished run of this exact plan, if any.
+
+        Raises:
+            RunBusyError: that run is being applied right now by another live process.
+        """
+        statuses = ",".join("?" for _ in RESUMABLE)
+        found = self._select_runs(
+            f"WHERE r.job = ? AND r.profile IS ? AND r.plan_digest = ? AND r.status IN ({statuses})"
+            " ORDER BY r.id DESC LIMIT 1",
+            [job, profile, plan_digest, *(s.value for s in RESUMABLE)],
+        )
+        if not found:
+            return None
+        run = found[0]
+        if self.is_active(run):
+            raise RunBusyError(
+                f"Run {run.id} of {job} is being applied by process {run.pid}; "
+                "wait for it to finish."
+            )
+        return run
+
+    def is_active(self, run: Run) -> bool:
+        """True if another process on this host is applying the run right now."""
+        return (
+            run.status is RunStatus.RUNNING
+            and run.host == socket.gethostname()
+            and run.pid != os.getpid()
+            and _pid_alive(run.pid)
+        )
+
+    def undo_runs_of(self, run: Run) -> list[Run]:
+        return self._select_runs("WHERE r.undo_of = ? ORDER BY r.id DESC", [run.id])
+
+    def _select_runs(self, where: str, args: Sequence[object]) -> list[Run]:
+        rows = self._rows(
+            "SELECT r.id, r.job, r.profile, r.started_at, r.finished_at, r.status,"
+            " r.plan_digest, r.undo_of, r.host, r.pid,"
+            " (SELECT json_group_object(status, n) FROM"
+            "   (SELECT status, COUNT(*) AS n FROM entries e WHERE e.run_id = r.id"
+            "    GROUP BY status)) AS counts"
+            f" FROM runs r {where}",
+            args,
+        )
+        try:
+            return [
+                Run.model_validate({**dict(r), "counts": json.loads(r["counts"])}) for r in rows
+            ]
+        except ValueError as exc:
+            raise self._damaged(exc) from exc
+
+    # entries ------------------------------------------------------------------------------
+
+    def entries(self, run: Run) -> list[Entry]:
+        rows = self._rows("SELECT * FROM entries WHERE run_id = ? ORDER BY seq", [run.id])
+        try:
+            return [
+                Entry.model_validate(
+                    {
+                        **dict(r),
+                        "params": json.loads(r["params"]),
+                        "undo": json.loads(r["undo"]),
+                        "detail": json.loads(r["detail"]),
+                    }
+                )
+                for r in rows
+            ]
+        except ValueError as exc:
+            raise self._damaged(exc) from exc
+
+    def begin(self, run: Run, action: Action) -> None:
+        """Mark the action `applying`: call this BEFORE the request goes out."""
+        self._set(run, action, EntryStatus.APPLYING, "started_at = ?, error = NULL", [self._now()])
+
+    def succeed(
+        self, run: Run, action: Action, undo: Sequence[Action], detail: dict[str, JsonValue]
+    ) -> None:
+        """Mark the action `applied`, with the inverse actions undo will run."""
+        self._set(
+            run,
+            action,
+            EntryStatus.APPLIED,
+            "finished_at = ?, undo = ?, detail = ?, applied_order ="
+            " (SELECT COALESCE(MAX(applied_order), 0) + 1 FROM entries WHERE run_id = ?)",
+            [
+                self._now(),
+                _dumps([a.model_dump(mode="json") for a in undo]),
+                _dumps(detail),
+                run.id,
+            ],
+        )
+
+    def fail(self, run: Run, action: Action, error: str) -> None:
+        self._set(
+            run, action, EntryStatus.FAILED, "finished_at = ?, error = ?", [self._now(), error]
+        )
+
+    def mark(self, run: Run, action_id: str, status: EntryStatus) -> None:
+        """Set an entry's status alone, e.g. `undone` once its inverse has been applied."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE entries SET status = ? WHERE run_id = ? AND action_id = ?",
+                (status.value, run.id, action_id),
+            )
+
+    def _set(
+        self, run: Run, action: Action, status: EntryStatus, extra: str, args: list[object]
+    ) -> None:
+        with self._write() as db:
+            cursor = db.execute(
+                f"UPDATE entries SET status = ?, {extra} WHERE run_id = ? AND action_id = ?",
+                (status.value, *args, run.id, action.id),
+            )
+            if cursor.rowcount != 1:
+                raise ValueError(f"action {action.id} is not part of run {run.id}")
+        log.debug("Run %s: %s %s %s", run.id, status.value, action.kind, action.target)
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
