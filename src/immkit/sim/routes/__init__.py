@@ -1,5 +1,29 @@
 """Route modules of the simulator; each exposes `api: Endpoints`."""
 
-from immkit.sim.routes import server
+from immkit.sim.routes import (
+    albums,
+    api_keys,
+    assets,
+    faces,
+    jobs,
+    libraries,
+    people,
+    search,
+    server,
+    timeline,
+    users,
+)
 
-ROUTE_MODULES = [server]
+ROUTE_MODULES = [
+    server,
+    users,
+    api_keys,
+    assets,
+    search,
+    people,
+    faces,
+    albums,
+    libraries,
+    timeline,
+    jobs,
+]

@@ -1,0 +1,7 @@
+"""`/jobs/*, /queues/*`."""
+
+from __future__ import annotations
+
+from immkit.sim.http import Endpoints
+
+api = Endpoints()

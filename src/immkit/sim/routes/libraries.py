@@ -1,0 +1,7 @@
+"""`/libraries/*`."""
+
+from __future__ import annotations
+
+from immkit.sim.http import Endpoints
+
+api = Endpoints()

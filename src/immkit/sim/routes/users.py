@@ -1,0 +1,7 @@
+"""`/users/*, /admin/users/*, /auth/login`."""
+
+from __future__ import annotations
+
+from immkit.sim.http import Endpoints
+
+api = Endpoints()
