@@ -197,7 +197,9 @@ class Config:
         profiles = self.file.profiles
         chosen = name or self.env.get(ENV_PROFILE) or self.file.default_profile
         if chosen:
-            if chosen in profiles or (chosen == ENV_PROFILE_NAME and self._env_defines()):
+            if chosen in profiles:
+                return chosen
+            if chosen == ENV_PROFILE_NAME and not profiles and self._env_defines():
                 return chosen
             raise ConfigError(
                 f"Unknown profile '{chosen}'; known profiles: {self._known()} "

@@ -135,6 +135,14 @@ def test_environment_alone_makes_an_env_profile(tmp_path: Path) -> None:
     assert profile.concurrency == 8
 
 
+def test_env_profile_exists_only_without_file_profiles(tmp_path: Path) -> None:
+    env = {"IMMICH_INSTANCE_URL": "http://immich:2283", "IMMICH_API_KEY": "env-key"}
+    no_file = {**env, "IMMKIT_CONFIG": str(tmp_path / "none.toml")}
+    assert load_config(None, no_file).profile("env").name == "env"
+    with pytest.raises(ConfigError, match="known profiles: home, work"):
+        load(write(tmp_path, HOME_AND_WORK), env).profile("env")
+
+
 def test_dotenv_is_read_without_overriding_the_environment(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text(
         "IMMICH_INSTANCE_URL=http://from-dotenv:2283\nIMMICH_API_KEY=dotenv-key\n", "utf-8"
