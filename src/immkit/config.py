@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Self
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import platformdirs
 from dotenv import dotenv_values
@@ -30,21 +30,6 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from immkit.errors import ConfigError
-
-__all__ = [
-    "AlbumRuleConfig",
-    "Config",
-    "ConfigFile",
-    "DaemonConfig",
-    "NotifyConfig",
-    "Profile",
-    "ProfileConfig",
-    "config_path",
-    "load_config",
-    "mask_url",
-    "read_environment",
-    "state_dir",
-]
 
 ENV_URL = "IMMICH_INSTANCE_URL"
 ENV_API_KEY = "IMMICH_API_KEY"
@@ -230,11 +215,7 @@ class Config:
         chosen = self.profile_name(name)
         raw = self.file.profiles.get(chosen, ProfileConfig())
         env = self.env
-        where = (
-            f"[profiles.{chosen}] of {self.path}"
-            if chosen in self.file.profiles
-            else f"a [profiles.{chosen}] table of {self.path}"
-        )
+        where = f"[profiles.{chosen}] of {self.path}"
 
         url = env.get(ENV_URL) or raw.url
         if not url:
@@ -246,30 +227,22 @@ class Config:
         except ValueError as exc:
             raise ConfigError(f"{ENV_URL} {exc}, for example http://immich.local:2283.") from None
 
-        api_key_file: Path | None = None
-        if env.get(ENV_API_KEY):
-            api_key = env[ENV_API_KEY]
+        api_key: str | None
+        if env.get(ENV_API_KEY):  # the environment wins over the file
+            api_key, api_key_file = env[ENV_API_KEY], None
         elif env.get(ENV_API_KEY_FILE):
             api_key_file = Path(env[ENV_API_KEY_FILE]).expanduser()
             api_key = _read_secret(api_key_file, chosen, ENV_API_KEY_FILE)
-        elif raw.api_key is not None:
-            api_key = raw.api_key.get_secret_value()
-        elif raw.api_key_file is not None:
-            api_key_file = self._relative(raw.api_key_file)
-            api_key = _read_secret(api_key_file, chosen, "api_key_file")
         else:
+            api_key, api_key_file = self._secret(chosen, "api_key", raw.api_key, raw.api_key_file)
+        if api_key is None:
             raise ConfigError(
                 f"Profile '{chosen}' has no API key; set api_key_file (or api_key) in {where}, "
                 f"or set {ENV_API_KEY_FILE} or {ENV_API_KEY}."
             )
-
-        database_url: str | None = None
-        database_url_file: Path | None = None
-        if raw.database_url is not None:
-            database_url = raw.database_url.get_secret_value()
-        elif raw.database_url_file is not None:
-            database_url_file = self._relative(raw.database_url_file)
-            database_url = _read_secret(database_url_file, chosen, "database_url_file")
+        database_url, database_url_file = self._secret(
+            chosen, "database_url", raw.database_url, raw.database_url_file
+        )
 
         return Profile(
             name=chosen,
@@ -291,6 +264,16 @@ class Config:
         if not names and self._env_defines():
             names = [ENV_PROFILE_NAME]
         return ", ".join(names) if names else f"none in {self.path}"
+
+    def _secret(
+        self, profile: str, key: str, value: SecretStr | None, file: Path | None
+    ) -> tuple[str | None, Path | None]:
+        if value is not None:
+            return value.get_secret_value(), None
+        if file is None:
+            return None, None
+        path = self._relative(file)
+        return _read_secret(path, profile, f"{key}_file"), path
 
     def _relative(self, path: Path) -> Path:
         # relative paths in the file are relative to the file, as in most config formats
@@ -427,19 +410,12 @@ def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-_USERINFO = re.compile(r"^(?P<user>[^:@]*):(?P<password>.*)@(?P<host>[^@]*)$")
+# scheme://user:PASSWORD@host: the password may itself hold "@", the host cannot
+_URL_PASSWORD = re.compile(r"^(?P<head>[A-Za-z][\w+.-]*://[^:/@]*:)[^/]*@(?P<host>[^@/]*)")
 _PASSWORD_PARAM = re.compile(r"(?i)(password=)[^&\s]+")
 
 
 def mask_url(url: str) -> str:
     """Return `url` with any password (userinfo or `password=` parameter) replaced by `***`."""
     masked = _PASSWORD_PARAM.sub(r"\1***", url)
-    try:
-        parts = urlsplit(masked)
-    except ValueError:
-        return re.sub(r"://[^/@\s]*@", "://***@", masked)
-    match = _USERINFO.match(parts.netloc)
-    if match is None or not match["password"]:
-        return masked
-    netloc = f"{match['user']}:***@{match['host']}"
-    return urlunsplit(parts._replace(netloc=netloc))
+    return _URL_PASSWORD.sub(r"\g<head>***@\g<host>", masked, count=1)
