@@ -69,8 +69,11 @@ def authenticate(state: SimState, request: Request) -> Caller:
 
 
 def authorize(caller: Caller, permission: str | None, admin: bool, api_key_only: bool) -> None:
-    if api_key_only and caller.via != "api_key":
-        raise SimError(403, "Not authenticated with an API Key")
+    if api_key_only:
+        # GET /api-keys/me opts out of permissions: any key may describe itself
+        if caller.via != "api_key":
+            raise SimError(403, "Not authenticated with an API Key")
+        return
     if admin and not caller.is_admin:
         raise SimError(403, "Forbidden")
     if caller.via == "api_key" and not caller.allows(permission or "all"):

@@ -17,13 +17,12 @@ from typing import Any
 Issue = dict[str, Any]
 Path = list[str | int]
 
+# 3.1 validates ids with zod's uuidv4 (the recorded 400 shows this pattern)
 UUID_PATTERN = (
-    "/^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-"
-    "[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|"
-    "ffffffff-ffff-ffff-ffff-ffffffffffff)$/"
+    "/^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$/"
 )
 _UUID_RE = re.compile(
-    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$"
 )
 EMAIL_PATTERN = (
     "/^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
@@ -126,10 +125,18 @@ def string(*, min_length: int | None = None) -> Schema:
     return Schema(check)
 
 
-def _format(fmt: str, pattern: str, message: str, ok: Callable[[str], bool]) -> Schema:
+def _format(
+    fmt: str,
+    pattern: str,
+    message: str,
+    ok: Callable[[str], bool],
+    expected: str = "string",
+) -> Schema:
     def check(v: Any, path: Path, coerce: bool) -> tuple[Any, list[Issue]]:
         if not isinstance(v, str):
-            return None, [invalid_type("string", v, path)]
+            issue = invalid_type("string", v, path)
+            issue["message"] = f"Invalid input: expected {expected}, received {_type_name(v)}"
+            return None, [issue]
         if not ok(v):
             issue: Issue = {"origin": "string", "code": "invalid_format", "format": fmt}
             issue |= {"pattern": pattern, "path": path, "message": message}
@@ -150,7 +157,13 @@ def email() -> Schema:
 
 def date_time() -> Schema:
     msg = "Invalid input: expected ISO 8601 datetime string, received string"
-    return _format("datetime", DATETIME_PATTERN, msg, lambda s: bool(_DATETIME_RE.match(s)))
+    return _format(
+        "datetime",
+        DATETIME_PATTERN,
+        msg,
+        lambda s: bool(_DATETIME_RE.match(s)),
+        expected="ISO 8601 datetime string",
+    )
 
 
 def regex(pattern: str) -> Schema:
