@@ -14,7 +14,7 @@ import ssl
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +52,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 QueryValue = str | int | float | bool | None
+JsonBody = Mapping[str, object] | Sequence[object]
+"""A request body: anything `json.dumps` takes (ids, bools, nested dicts and lists)."""
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 DOWNLOAD_CHUNK = 1 << 20
 
@@ -159,7 +161,7 @@ class ImmichClient:
         *,
         path_params: Mapping[str, str] | None = None,
         params: Mapping[str, QueryValue] | None = None,
-        json: JsonValue = None,
+        json: JsonBody | None = None,
         idempotent: bool | None = None,
     ) -> JsonValue:
         """Send one JSON request and return the decoded answer (None for an empty body).

@@ -1,0 +1,153 @@
+"""The gateway to an Immich server over HTTP: typed calls, paging, errors, capabilities.
+
+Other layers import only from here.
+"""
+
+from immkit.immich.albums import ALBUM_BATCH, AlbumsApi, batched
+from immkit.immich.assets import AssetsApi, file_sha1
+from immkit.immich.bodies import (
+    AlbumMember,
+    AlbumUpdate,
+    AssetUpdate,
+    FaceCreate,
+    LibraryUpdate,
+    MetadataSearch,
+    PersonBulkUpdate,
+    PersonCreate,
+    PersonUpdate,
+    Timestamp,
+)
+from immkit.immich.client import Downloaded, FilePart, ImmichClient
+from immkit.immich.defaults import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_RETRY,
+    DEFAULT_TIMEOUTS,
+    NO_RETRY,
+    TRANSFER_TIMEOUTS,
+    RetryPolicy,
+    Timeouts,
+)
+from immkit.immich.faces import FacesApi
+from immkit.immich.gateway import Immich
+from immkit.immich.libraries import LibrariesApi
+from immkit.immich.models import (
+    Album,
+    AlbumId,
+    AlbumsAddResult,
+    AlbumUser,
+    ApiKeyInfo,
+    Asset,
+    AssetId,
+    AssetPage,
+    BulkIdResult,
+    Exif,
+    Face,
+    FaceId,
+    ImportPathCheck,
+    Library,
+    LibraryId,
+    LibraryStatistics,
+    LibraryValidation,
+    PeoplePage,
+    Person,
+    PersonId,
+    ServerAbout,
+    ServerFeatures,
+    ServerPing,
+    TagId,
+    UploadCheck,
+    UploadResult,
+    User,
+    UserAdmin,
+    UserId,
+)
+from immkit.immich.paths import normalize_base_url
+from immkit.immich.people import PeopleApi
+from immkit.immich.permissions import JOBS, JobAccess, JobRequirement, assess_jobs
+from immkit.immich.search import SEARCH_PAGE_MAX, SearchApi
+from immkit.immich.server import ServerApi
+from immkit.immich.tracing import RequestEvent, RequestTracer
+from immkit.immich.users import ApiKeysApi, UsersApi
+from immkit.immich.version import (
+    MINIMUM_VERSION,
+    Capabilities,
+    ServerVersion,
+    require_supported,
+)
+
+__all__ = [
+    "ALBUM_BATCH",
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_RETRY",
+    "DEFAULT_TIMEOUTS",
+    "JOBS",
+    "MINIMUM_VERSION",
+    "NO_RETRY",
+    "SEARCH_PAGE_MAX",
+    "TRANSFER_TIMEOUTS",
+    "Album",
+    "AlbumId",
+    "AlbumMember",
+    "AlbumUpdate",
+    "AlbumUser",
+    "AlbumsAddResult",
+    "AlbumsApi",
+    "ApiKeyInfo",
+    "ApiKeysApi",
+    "Asset",
+    "AssetId",
+    "AssetPage",
+    "AssetUpdate",
+    "AssetsApi",
+    "BulkIdResult",
+    "Capabilities",
+    "Downloaded",
+    "Exif",
+    "Face",
+    "FaceCreate",
+    "FaceId",
+    "FacesApi",
+    "FilePart",
+    "Immich",
+    "ImmichClient",
+    "ImportPathCheck",
+    "JobAccess",
+    "JobRequirement",
+    "LibrariesApi",
+    "Library",
+    "LibraryId",
+    "LibraryStatistics",
+    "LibraryUpdate",
+    "LibraryValidation",
+    "MetadataSearch",
+    "PeopleApi",
+    "PeoplePage",
+    "Person",
+    "PersonBulkUpdate",
+    "PersonCreate",
+    "PersonId",
+    "PersonUpdate",
+    "RequestEvent",
+    "RequestTracer",
+    "RetryPolicy",
+    "SearchApi",
+    "ServerAbout",
+    "ServerApi",
+    "ServerFeatures",
+    "ServerPing",
+    "ServerVersion",
+    "TagId",
+    "Timeouts",
+    "Timestamp",
+    "UploadCheck",
+    "UploadResult",
+    "User",
+    "UserAdmin",
+    "UserId",
+    "UsersApi",
+    "assess_jobs",
+    "batched",
+    "file_sha1",
+    "normalize_base_url",
+    "require_supported",
+]
