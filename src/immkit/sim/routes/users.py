@@ -88,7 +88,8 @@ def list_users(call: Call) -> object:
     query=obj(id=uuid().opt(), withDeleted=boolean().opt(False)),
 )
 def admin_list(call: Call) -> object:
-    where, params = "", ()
+    where = ""
+    params: tuple[Any, ...] = ()
     if call.query.get("id"):
         where, params = "AND id = %s", (call.query["id"],)
     if call.query["withDeleted"]:
