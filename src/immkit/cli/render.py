@@ -120,16 +120,18 @@ def render_runs(runs: Sequence[Run], console: Console) -> None:
         console.print("No runs in the journal yet.")
         return
     table = Table(box=None, pad_edge=False)
-    for column in ("RUN", "JOB", "PROFILE", "STARTED", "STATUS", "ACTIONS"):
-        table.add_column(column)
+    # the id starts with the UTC start time, so it doubles as the STARTED column
+    for column in ("RUN", "JOB", "PROFILE", "STATUS"):
+        # ids must stay whole: they are what `runs show` and `runs undo` take
+        table.add_column(column, no_wrap=True)
+    table.add_column("ACTIONS")
     for run in runs:
         table.add_row(
             run.id,
             run.job,
             run.profile or "-",
-            f"{run.started_at:%Y-%m-%d %H:%M}",
             run.status.value,
-            _entry_counts(run),
+            _compact_counts(run),
         )
     console.print(table)
 
@@ -171,6 +173,11 @@ def _count(n: int, noun: str) -> str:
 
 def _entry_counts(run: Run) -> str:
     return ", ".join(f"{n:,} {status.value}" for status, n in sorted(run.counts.items())) or "0"
+
+
+def _compact_counts(run: Run) -> str:
+    failed = run.counts.get(EntryStatus.FAILED, 0)
+    return f"{run.total:,}" + (f", {failed:,} failed" if failed else "")
 
 
 def _legend(actions: Iterable[Action]) -> Text:
