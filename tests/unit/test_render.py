@@ -5,8 +5,19 @@ from io import StringIO
 
 from rich.console import Console
 
+from immkit.cli.progress import BarProgress, make_progress
 from immkit.cli.render import plan_summary, render_plan, render_result, render_run, render_runs
-from immkit.engine import Action, Entry, EntryStatus, Failure, Plan, Result, Run, RunStatus
+from immkit.engine import (
+    Action,
+    Entry,
+    EntryStatus,
+    Failure,
+    LogProgress,
+    Plan,
+    Result,
+    Run,
+    RunStatus,
+)
 
 
 def _console() -> tuple[Console, StringIO]:
@@ -189,3 +200,15 @@ def test_run_view_shows_facts_plan_and_actions_not_applied() -> None:
     assert text.endswith(
         "Actions not applied:\n  failed    album.add_assets a1: Immich answered 500\n"
     )
+
+
+def test_progress_is_a_bar_on_a_tty_and_log_lines_otherwise() -> None:
+    assert isinstance(make_progress(console_is_tty=False), LogProgress)
+    console, out = _console()
+    progress = make_progress(console_is_tty=True, console=console)
+    assert isinstance(progress, BarProgress)
+    progress.start(2, "albums.sync")
+    progress.advance(2)
+    progress.finish()
+    assert "albums.sync" in out.getvalue()
+    assert "2/2" in out.getvalue()

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -194,3 +196,59 @@ def test_result_document_carries_the_exit_code(journal: Journal, store: StoreExe
     document = apply_plan(store_plan(add("a", "1")), store, journal).model_dump(mode="json")
     assert document["exit_code"] == 1
     assert document["status"] == "partial"
+
+
+def test_interrupt_leaves_the_action_applying_and_the_run_resumable(
+    journal: Journal, store: StoreExecutor
+) -> None:
+    class Interrupted(StoreExecutor):
+        def apply(self, action: Action) -> Outcome:
+            if action.target == "b":
+                raise KeyboardInterrupt
+            return super().apply(action)
+
+    plan = store_plan(add("a", "1"), add("b", "2"))
+    with pytest.raises(KeyboardInterrupt):
+        apply_plan(plan, Interrupted(), journal)
+    (run,) = journal.runs()
+    assert run.status is RunStatus.INTERRUPTED
+    assert [e.status for e in journal.entries(run)] == [
+        EntryStatus.APPLIED,
+        EntryStatus.APPLYING,
+    ]
+    result = apply_plan(plan, store, journal)
+    assert (result.run_id, result.applied, result.skipped) == (run.id, 1, 1)
+
+
+_KILLED_MID_RUN = """
+import os, sys
+from pathlib import Path
+from immkit.engine import Journal, apply_plan
+from tests.unit.engine.store import StoreExecutor, add, store_plan
+
+class Dies(StoreExecutor):
+    def apply(self, action):
+        if action.target == "b":
+            os._exit(9)  # as kill -9: no cleanup, no finally, no close
+        return super().apply(action)
+
+apply_plan(store_plan(add("a", "1"), add("b", "2")), Dies(), Journal(Path(sys.argv[1])))
+"""
+
+
+def test_a_killed_process_leaves_a_readable_resumable_journal(
+    journal_path: Path, store: StoreExecutor
+) -> None:
+    repo = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_MID_RUN, str(journal_path)], cwd=repo, env=env, check=False
+    )
+    assert done.returncode == 9
+    with Journal(journal_path) as journal:
+        (run,) = journal.runs()
+        assert run.status is RunStatus.RUNNING
+        assert run.counts == {EntryStatus.APPLIED: 1, EntryStatus.APPLYING: 1}
+        result = apply_plan(store_plan(add("a", "1"), add("b", "2")), store, journal)
+    assert (result.run_id, result.applied, result.skipped) == (run.id, 1, 1)
+    assert store.calls == ["store.add b"]

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import sqlite3
+
 import pytest
 
 from immkit.engine import EntryStatus, Journal, Result, RunStatus, apply_plan, plan_undo, undo_run
@@ -80,3 +83,33 @@ def test_an_undo_run_can_itself_be_undone(journal: Journal, store: StoreExecutor
     undo = undo_run(journal, run, store)
     undo_run(journal, journal.get_run(undo.run_id or ""), store)
     assert store.data == {"a": "1"}
+
+
+def test_a_run_being_applied_elsewhere_cannot_be_undone(
+    journal: Journal, store: StoreExecutor
+) -> None:
+    plan = store_plan(add("a", "1"))
+    run = journal.start_run(plan, "home")
+    raw = sqlite3.connect(journal.path)
+    try:
+        with raw:
+            raw.execute("UPDATE runs SET pid = ? WHERE id = ?", (os.getppid(), run.id))
+    finally:
+        raw.close()
+    with pytest.raises(InputError, match="undo it once it has finished"):
+        plan_undo(journal, journal.get_run(run.id))
+
+
+def test_a_run_cut_off_mid_call_is_not_marked_undone(
+    journal: Journal, store: StoreExecutor
+) -> None:
+    plan = store_plan(add("a", "1"), add("b", "2"))
+    run = journal.start_run(plan, "home")
+    first, second = plan.actions
+    journal.begin(run, first)
+    journal.succeed(run, first, store.apply(first).undo, {})
+    journal.begin(run, second)
+    undo_plan = plan_undo(journal, run)
+    assert "cut off mid-call" in undo_plan.notes[0]
+    undo_run(journal, run, store)
+    assert journal.get_run(run.id).status is RunStatus.RUNNING
