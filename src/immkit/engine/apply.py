@@ -185,7 +185,8 @@ def _loop(
                 journal.finish(run, RunStatus.INTERRUPTED)
                 raise
             except Exception as exc:
-                journal.fail(run, action, f"internal error: {exc!r}")
+                # only the type: a bug's message may hold anything, and the journal keeps it
+                journal.fail(run, action, f"internal error: {type(exc).__name__}; rerun with -v")
                 journal.finish(run, RunStatus.FAILED)
                 raise
             else:
