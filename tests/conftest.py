@@ -15,6 +15,8 @@ import pytest
 
 from immkit.sim.database import create_database, drop_database, install_schema, server_url
 from immkit.sim.server import SimServer
+from immkit.sim.state import ObservedResponse
+from tests.contract.openapi import check_all, report
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -74,3 +76,20 @@ def sim(pg: str, sim_template: str, sim_server: SimServer) -> Iterator[SimServer
     sim_server.state.faults.clear()
     sim_server.state.db.use(create_database(pg, "immkit_sim_idle", template=sim_template))
     drop_database(pg, name)
+
+
+@pytest.fixture(autouse=True)
+def openapi_conformance(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every simulator answer a `sim` test provokes must match Immich's 3.1.0 OpenAPI spec."""
+    if "sim" not in request.fixturenames:
+        yield
+        return
+    server: SimServer = request.getfixturevalue("sim")
+    seen: list[ObservedResponse] = []
+    observer = seen.append
+    server.state.observers.append(observer)
+    yield
+    server.state.observers.remove(observer)
+    violations = check_all(seen)
+    if violations:
+        pytest.fail(report(violations), pytrace=False)

@@ -232,15 +232,34 @@ def asgi_endpoint(endpoint: Endpoint, state: SimState) -> Route:
             )
             result = await run_in_threadpool(endpoint.handler, call)
         except Invalid as exc:
-            return SimError(400, "Validation failed", exc.issues).response()
+            return _observed(
+                state, endpoint, SimError(400, "Validation failed", exc.issues).response()
+            )
         except SimError as exc:
-            return exc.response()
+            return _observed(state, endpoint, exc.response())
         finally:
             if form is not None:
                 await form.close()
-        return faults.after(state.faults, name) or _to_response(result)
+        return faults.after(state.faults, name) or _observed(state, endpoint, _to_response(result))
 
     return Route("/api" + endpoint.template, run, methods=[endpoint.method], name=name)
+
+
+def _observed(state: SimState, endpoint: Endpoint, response: Response) -> Response:
+    """Show a handler's answer to the state's observers (tests check it against the spec)."""
+    if state.observers:
+        from immkit.sim.state import ObservedResponse
+
+        seen = ObservedResponse(
+            endpoint.method,
+            endpoint.template,
+            response.status_code,
+            response.headers.get("content-type"),
+            getattr(response, "body", None) if not isinstance(response, FileResponse) else None,
+        )
+        for observer in list(state.observers):
+            observer(seen)
+    return response
 
 
 def _anonymous() -> Caller:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +91,20 @@ class SimDatabase:
         self._pool.close()
 
 
+@dataclass(frozen=True)
+class ObservedResponse:
+    """One answer a handler produced, as observers see it (fault injections are not shown).
+
+    `body` is None for streamed answers (files); `template` is the route, e.g. "/albums/{id}".
+    """
+
+    method: str
+    template: str
+    status: int
+    content_type: str | None
+    body: bytes | None
+
+
 @dataclass
 class SimState:
     db: SimDatabase
@@ -99,6 +113,8 @@ class SimState:
     requests: Counter[str] = field(default_factory=Counter)
     version: tuple[int, int, int] = VERSION
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # called with every handler answer (tests validate them against the OpenAPI spec)
+    observers: list[Callable[[ObservedResponse], None]] = field(default_factory=list)
 
     def count(self, endpoint: str) -> None:
         with self.lock:
