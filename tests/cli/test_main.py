@@ -48,6 +48,8 @@ def test_help_lists_global_options_and_example() -> None:
     for option in ("--config", "--profile", "--json", "--verbose", "--quiet", "--version"):
         assert option in result.stdout
     assert "Example: immkit" in result.stdout
+    assert "config" in result.stdout
+    assert "runs" in result.stdout
 
 
 def test_unknown_command_exits_2() -> None:

@@ -15,7 +15,7 @@ from typer._click import Context as ClickContext
 from typer.core import TyperGroup
 
 from immkit import __version__
-from immkit.cli import config_cmd
+from immkit.cli import config_cmd, runs
 from immkit.cli.context import AppContext
 from immkit.cli.logs import setup_logging
 from immkit.cli.options import ConfigOpt, JsonOut, ProfileOpt, Quiet, Verbose
@@ -67,6 +67,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(config_cmd.app, name="config")
+app.add_typer(runs.app, name="runs")
 
 
 def _print_version(value: bool) -> None:
