@@ -5,7 +5,9 @@
     │   ├── ConfigError           config file, profile, missing API key
     │   ├── NotFoundError         an album, person, user, run … the user named does not exist
     │   ├── BadFileError          export file, plan file, journal that cannot be read
-    │   └── ConfirmationRequired  destructive apply without a TTY and without --yes
+    │   ├── ConfirmationRequired  destructive apply without a TTY and without --yes
+    │   ├── StalePlanError        the server changed since the plan was made
+    │   └── RunBusyError          another live process is applying that run
     └── EnvError (3)              the world around immkit blocks the job
         ├── Unreachable           connection refused, DNS, timeout, TLS
         ├── NotImmich             the URL answers, but not as Immich
@@ -48,6 +50,14 @@ class BadFileError(InputError):
 
 class ConfirmationRequired(InputError):
     """A destructive step needs --yes (or a TTY to ask on)."""
+
+
+class StalePlanError(InputError):
+    """The server changed since the plan was made; it must be made again."""
+
+
+class RunBusyError(InputError):
+    """Another live process is applying the same run."""
 
 
 class EnvError(ImmkitError):

@@ -27,13 +27,9 @@ from pydantic import BaseModel, ConfigDict, JsonValue, computed_field
 from immkit.engine.journal import EntryStatus, Journal, Run, RunStatus
 from immkit.engine.plan import Action, Plan
 from immkit.engine.progress import NullProgress, Progress
-from immkit.errors import ApiError, EnvError, ImmkitError, InputError
+from immkit.errors import ApiError, EnvError, ImmkitError, StalePlanError
 
 log = logging.getLogger(__name__)
-
-
-class StalePlanError(InputError):
-    """The server changed since the plan was made; it must be made again."""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pydantic import JsonValue
 
 from immkit.engine.plan import Action, Plan
 from immkit.engine.records import Entry, EntryStatus, Run, RunStatus
-from immkit.errors import BadFileError, EnvError, InputError, NotFoundError
+from immkit.errors import BadFileError, EnvError, InputError, NotFoundError, RunBusyError
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +65,6 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE INDEX IF NOT EXISTS runs_by_digest ON runs (job, plan_digest);
 """
-
-
-class RunBusyError(InputError):
-    """Another live process is applying the same run."""
 
 
 def _utcnow() -> datetime:
