@@ -5,10 +5,9 @@ from immkit.engine.apply import (
     Failure,
     Outcome,
     Result,
-    StalePlanError,
     apply_plan,
 )
-from immkit.engine.journal import Entry, EntryStatus, Journal, Run, RunBusyError, RunStatus
+from immkit.engine.journal import Entry, EntryStatus, Journal, Run, RunStatus
 from immkit.engine.plan import Action, ActionKind, Effect, Plan, action_id, effect_of
 from immkit.engine.progress import LogProgress, NullProgress, Progress
 from immkit.engine.undo import plan_undo, undo_run
@@ -29,9 +28,7 @@ __all__ = [
     "Progress",
     "Result",
     "Run",
-    "RunBusyError",
     "RunStatus",
-    "StalePlanError",
     "action_id",
     "apply_plan",
     "effect_of",

@@ -27,7 +27,7 @@ from immkit.errors import BadFileError, EnvError, InputError, NotFoundError, Run
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Entry", "EntryStatus", "Journal", "Run", "RunBusyError", "RunStatus"]
+__all__ = ["Entry", "EntryStatus", "Journal", "Run", "RunStatus"]
 
 # a run in one of these states has actions left to do; `failed` ones are retried
 RESUMABLE = (RunStatus.RUNNING, RunStatus.INTERRUPTED, RunStatus.FAILED, RunStatus.PARTIAL)

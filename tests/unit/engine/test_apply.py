@@ -13,11 +13,10 @@ from immkit.engine import (
     EntryStatus,
     Journal,
     Outcome,
-    RunBusyError,
     RunStatus,
-    StalePlanError,
     apply_plan,
 )
+from immkit.errors import RunBusyError, StalePlanError
 from tests.unit.engine.store import StoreExecutor, add, remove, store_plan
 
 
