@@ -456,7 +456,7 @@ def test_insecure_works_and_warns_every_time(
     tls_server: tuple[LocalServer, Path], caplog: pytest.LogCaptureFixture
 ) -> None:
     server, _ = tls_server
-    with caplog.at_level(logging.WARNING, logger="immkit.immich.client"):
+    with caplog.at_level(logging.WARNING, logger="immkit.immich.tls"):
         for _ in range(2):
             with client_for(server, insecure=True) as client:
                 assert client.call("GET", "/server/ping") == {"res": "pong"}

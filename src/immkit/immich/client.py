@@ -44,6 +44,7 @@ from immkit.immich.defaults import (
     Timeouts,
 )
 from immkit.immich.paths import expand_path, host_of, normalize_base_url
+from immkit.immich.tls import tls_verify
 from immkit.immich.tracing import RequestEvent, RequestTracer
 
 log = logging.getLogger(__name__)
@@ -124,16 +125,11 @@ class ImmichClient:
         self._transfer_timeouts = transfer_timeouts
         self._retry = retry
         self._slots = threading.BoundedSemaphore(concurrency)
-        if insecure:
-            log.warning(
-                "TLS certificate checks are off for %s (insecure = true); "
-                "anyone on the network path can read the API key",
-                self.host,
-            )
+        verify = tls_verify(ca_file=ca_file, insecure=insecure, host=self.host, profile=profile)
         self._http = httpx.Client(
             headers={"x-api-key": api_key, "accept": "application/json"},
             timeout=_httpx_timeout(timeouts),
-            verify=False if insecure else _tls_context(ca_file, profile),
+            verify=verify,
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
             # Immich login cookies would take precedence over the API key: keep none.
             cookies=http.cookiejar.CookieJar(
@@ -142,6 +138,15 @@ class ImmichClient:
             follow_redirects=False,
         )
         self._http.headers["user-agent"] = f"immkit/{__version__}"
+
+    @property
+    def on_request(self) -> Callable[[RequestEvent], None] | None:
+        """Hook called after every HTTP request (from the thread that sent it)."""
+        return self.tracer.on_request
+
+    @on_request.setter
+    def on_request(self, hook: Callable[[RequestEvent], None] | None) -> None:
+        self.tracer.on_request = hook
 
     def close(self) -> None:
         self._http.close()
@@ -411,19 +416,6 @@ def _query(params: Mapping[str, QueryValue] | None) -> dict[str, str]:
 
 def _httpx_timeout(t: Timeouts) -> httpx.Timeout:
     return httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
-
-
-def _tls_context(ca_file: Path | None, profile: str | None) -> ssl.SSLContext | bool:
-    if ca_file is None:
-        return True
-    try:
-        return ssl.create_default_context(cafile=str(ca_file))
-    except (OSError, ssl.SSLError) as exc:
-        where = f" for profile {profile}" if profile else ""
-        raise ConfigError(
-            f"ca_file {ca_file}{where} cannot be used as a CA bundle ({type(exc).__name__}); "
-            "point it at a PEM file with the server's CA certificate"
-        ) from exc
 
 
 def _find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
