@@ -71,6 +71,39 @@ class MetadataSearch(Body):
     order: str | None = None
 
 
+class IdsFilter(Body):
+    """3.2 `IdsFilter`: each list, when given, must be non-empty."""
+
+    any: list[str] | None = None
+    all: list[str] | None = None
+    none: list[str] | None = None
+
+
+class BoolFilter(Body):
+    eq: bool
+
+
+class SearchFilter(Body):
+    """3.2+ structured `filter` (capability `search_filter_v2`); one request answers
+    "any of these people", "none of them" or "no people at all".
+
+    Trashed assets are excluded unless `with_trashed` (3.2 returns them by default, #31511).
+    """
+
+    person_ids: IdsFilter | None = None
+    album_ids: IdsFilter | None = None
+    tag_ids: IdsFilter | None = None
+    has_people: BoolFilter | None = None
+    is_favorite: BoolFilter | None = None
+    with_trashed: bool = Field(default=False, exclude=True)
+
+    def filters(self) -> dict[str, JsonValue]:
+        body = super().filters()
+        if not self.with_trashed:
+            body["trashedAt"] = {"eq": None}
+        return body
+
+
 class AssetUpdate(Body):
     """Fields of `PUT /assets` (with `ids`) and `PUT /assets/{id}`; only those set are sent."""
 

@@ -199,6 +199,7 @@ class AssetPage(WireModel):
 
     items: list[Asset]
     next_page: str | None = None
+    next_cursor: str | None = None  # 3.2+, with `filter`
     count: int = 0
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from immkit.errors import NotImmich
-from immkit.immich.bodies import MetadataSearch, Timestamp
+from immkit.immich.bodies import MetadataSearch, SearchFilter, Timestamp
 from immkit.immich.client import ImmichClient
 from immkit.immich.keyset import KeysetState, format_time, keyset_step, resume_below
 from immkit.immich.models import Asset, AssetPage, SearchResult
@@ -66,6 +66,35 @@ class SearchApi:
             if step.next is None:
                 return
             state = step.next
+
+    def iter_filtered(
+        self,
+        search_filter: SearchFilter,
+        *,
+        with_people: bool = False,
+        with_exif: bool = False,
+        page_size: int = SEARCH_PAGE_MAX,
+    ) -> Iterator[Asset]:
+        """Immich 3.2+ only (check `Capabilities.search_filter_v2` first): the structured
+        `filter` with `cursor` → `nextCursor` paging."""
+        cursor: str | None = None
+        while True:
+            body: dict[str, object] = {
+                "filter": search_filter.filters(),
+                "size": _page_size(page_size),
+            }
+            if with_people:
+                body["withPeople"] = True
+            if with_exif:
+                body["withExif"] = True
+            if cursor is not None:
+                body["cursor"] = cursor
+            data = self._client.call("POST", "/search/metadata", json=body, idempotent=True)
+            page = parse(SearchResult, data, "POST /search/metadata").assets
+            yield from page.items
+            if not page.next_cursor or not page.items:
+                return
+            cursor = page.next_cursor
 
 
 def _page_size(size: int) -> int:

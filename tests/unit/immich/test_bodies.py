@@ -37,3 +37,17 @@ def test_update_sends_only_fields_given_and_none_clears() -> None:
 def test_our_bodies_reject_unknown_fields() -> None:
     with pytest.raises(ValidationError):
         MetadataSearch(personIdz=["p1"])  # type: ignore[call-arg]
+
+
+def test_v2_filter_excludes_trash_unless_asked() -> None:
+    from immkit.immich import BoolFilter, IdsFilter, SearchFilter
+
+    body = SearchFilter(
+        person_ids=IdsFilter(any=["p1", "p2"]), has_people=BoolFilter(eq=True)
+    ).filters()
+    assert body == {
+        "personIds": {"any": ["p1", "p2"]},
+        "hasPeople": {"eq": True},
+        "trashedAt": {"eq": None},
+    }
+    assert SearchFilter(with_trashed=True).filters() == {}

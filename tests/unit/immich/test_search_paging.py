@@ -112,3 +112,38 @@ def test_empty_result_is_one_request() -> None:
     assert list(SearchApi(server).iter_assets()) == []
     assert len(server.bodies) == 1
     assert server.bodies[0]["size"] == 1000
+
+
+class CursorStandIn(SearchStandIn):
+    """3.2 cursor paging: `cursor` is the offset as text, `nextCursor` the next one."""
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        params: Mapping[str, QueryValue] | None = None,
+        json: JsonBody | None = None,
+        idempotent: bool | None = None,
+    ) -> JsonValue:
+        body = dict(cast(Mapping[str, object], json))
+        self.bodies.append(body)
+        start = int(cast(str, body.get("cursor", "0")))
+        size = cast(int, body["size"])
+        chunk = self.assets[start : start + size]
+        more = start + size < len(self.assets)
+        out = [{**a, "ownerId": "u", "type": "IMAGE", "originalFileName": "x.jpg"} for a in chunk]
+        answer = {"assets": {"items": out, "nextCursor": str(start + size) if more else None}}
+        return cast(JsonValue, answer)
+
+
+def test_v2_filter_follows_next_cursor() -> None:
+    from immkit.immich import IdsFilter, SearchFilter
+
+    server = CursorStandIn(spaced(7, START, timedelta(hours=1)))
+    search = SearchFilter(person_ids=IdsFilter(none=["p1"]))
+    got = list(SearchApi(server).iter_filtered(search, page_size=3))
+    assert len(got) == 7
+    assert [b.get("cursor") for b in server.bodies] == [None, "3", "6"]
+    assert server.bodies[0]["filter"] == {"personIds": {"none": ["p1"]}, "trashedAt": {"eq": None}}
