@@ -15,7 +15,7 @@ import pytest
 
 from immkit.sim.database import create_database, drop_database, install_schema, server_url
 from immkit.sim.server import SimServer
-from immkit.sim.state import ObservedResponse
+from immkit.sim.state import VERSION, ObservedResponse
 from tests.contract.openapi import check_all, report
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,6 +72,7 @@ def sim(pg: str, sim_template: str, sim_server: SimServer) -> Iterator[SimServer
     sim_server.state.db.use(create_database(pg, name, template=sim_template))
     sim_server.state.faults.clear()
     sim_server.state.requests.clear()
+    sim_server.state.version = VERSION
     yield sim_server
     sim_server.state.faults.clear()
     sim_server.state.db.use(create_database(pg, "immkit_sim_idle", template=sim_template))
