@@ -67,8 +67,8 @@ def test_scan_creates_external_assets_for_the_owner(sim: SimServer, tmp_path: Pa
     got = httpx.get(f"{sim.url}/api/assets/{gone['id']}", headers=owner.headers).json()
     assert got["isOffline"] is True
 
-    body = {"ids": [first["id"]], "force": True}
-    httpx.request("DELETE", f"{sim.url}/api/assets", json=body, headers=owner.headers)
+    force = {"ids": [first["id"]], "force": True}
+    httpx.request("DELETE", f"{sim.url}/api/assets", json=force, headers=owner.headers)
     assert not (folder / "ext_0001.jpg").exists()  # 3.1 deletes an external file on force delete
 
     assert httpx.delete(url, headers=admin.headers).status_code == 204
