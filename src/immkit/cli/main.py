@@ -15,7 +15,7 @@ from typer._click import Context as ClickContext
 from typer.core import TyperGroup
 
 from immkit import __version__
-from immkit.cli import config_cmd, doctor, runs
+from immkit.cli import config_cmd, doctor, quickstart, runs, sandbox
 from immkit.cli.context import AppContext
 from immkit.cli.logs import setup_logging
 from immkit.cli.options import ConfigOpt, JsonOut, ProfileOpt, Quiet, Verbose
@@ -69,6 +69,8 @@ app = typer.Typer(
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(runs.app, name="runs")
 app.command("doctor")(doctor.doctor)
+app.command("sandbox")(sandbox.sandbox)
+app.command("quickstart")(quickstart.quickstart)
 
 
 def _print_version(value: bool) -> None:

@@ -1,0 +1,59 @@
+"""`immkit quickstart`: the first thing to run — your server if configured, else a sandbox."""
+
+from __future__ import annotations
+
+import typer
+
+from immkit.cli.connect import immich_for
+from immkit.cli.context import AppContext, app_context
+from immkit.cli.doctor import render_report
+from immkit.config import Profile
+from immkit.errors import ConfigError
+from immkit.jobs.doctor.check import run_doctor
+from immkit.sim.sandbox import Sandbox
+
+
+def quickstart(ctx: typer.Context) -> None:
+    """Check your configured server, or, with none configured, a temporary sandbox.
+
+    Changes nothing. With a profile (config file or IMMICH_INSTANCE_URL/IMMICH_API_KEY)
+    it runs `immkit doctor` against it; otherwise it starts the sandbox, runs doctor
+    against it as the sample user Alice, and stops it again.
+
+    Example: immkit quickstart
+    """
+    app = app_context(ctx)
+    profile = _configured_profile(app)
+    if profile is not None:
+        app.console_err.print(f"Using profile {profile.name} ({profile.url}).")
+        with immich_for(profile) as immich:
+            report = run_doctor(immich, profile.url)
+        render_report(report, app.console_out)
+        raise typer.Exit(report.exit_code)
+    app.console_err.print("No Immich server configured: starting the built-in sandbox…")
+    with Sandbox() as box:
+        alice = box.library.user("alice")
+        profile = Profile(name="sandbox", url=box.url, api_key=alice.api_key)
+        with immich_for(profile) as immich:
+            report = run_doctor(immich, box.url)
+        render_report(report, app.console_out)
+    out = app.console_out
+    out.out("")
+    out.out("That was immkit's sandbox (stopped again). Next steps:")
+    out.out("  immkit sandbox            keep a sandbox running to try commands against it")
+    out.out("  immkit config init        then edit the file to point immkit at your server")
+    out.out("  immkit doctor             check your server and what your API key can do")
+    raise typer.Exit(report.exit_code)
+
+
+def _configured_profile(app: AppContext) -> Profile | None:
+    """The active profile, or None when nothing at all is configured (no file, no env)."""
+    config = app.config
+    if not config.exists and not app.env.get("IMMICH_INSTANCE_URL"):
+        return None
+    try:
+        return app.profile
+    except ConfigError:
+        if config.profile_names or app.env.get("IMMICH_INSTANCE_URL"):
+            raise
+        return None
