@@ -75,8 +75,7 @@ def test_no_module_is_too_long() -> None:
     long = [
         f"{p.relative_to(SRC)}: {n} lines"
         for p in _modules()
-        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
-        and p.suffix == ".py"
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES and p.suffix == ".py"
     ]
     assert not long, "split these by meaning:\n" + "\n".join(long)
 
