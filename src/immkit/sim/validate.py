@@ -134,9 +134,9 @@ def _format(
 ) -> Schema:
     def check(v: Any, path: Path, coerce: bool) -> tuple[Any, list[Issue]]:
         if not isinstance(v, str):
-            issue = invalid_type("string", v, path)
-            issue["message"] = f"Invalid input: expected {expected}, received {_type_name(v)}"
-            return None, [issue]
+            wrong = invalid_type("string", v, path)
+            wrong["message"] = f"Invalid input: expected {expected}, received {_type_name(v)}"
+            return None, [wrong]
         if not ok(v):
             issue: Issue = {"origin": "string", "code": "invalid_format", "format": fmt}
             issue |= {"pattern": pattern, "path": path, "message": message}
