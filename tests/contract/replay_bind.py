@@ -15,7 +15,10 @@ from typing import Any
 from tests.contract.recordings import ID_PLACEHOLDER
 
 PLACEHOLDER = re.compile(r"<[a-z0-9]+(?::[^<>\s]+)?>")
-NOT_BOUND = frozenset({"<ts>", "<secret>", "<h2>"})  # never an id; differs on every use
+# values that tell items apart (unlike flags and counts, which many items share)
+IDENTIFYING = frozenset(
+    {"originalFileName", "name", "email", "albumName", "boundingBoxX1", "importPath"}
+)
 
 
 def unstable_path(path: str) -> str:
@@ -65,8 +68,10 @@ class Bindings:
                 if key in actual:
                     self.learn(item, actual[key], skip, f"{path}.{key}")
         elif isinstance(recorded, list) and isinstance(actual, list):
+            same_length = len(recorded) == len(actual)
             for i, j in align(recorded, actual, self):
-                self.learn(recorded[i], actual[j], skip, f"{path}[{i}]")
+                if _confident(_signature(recorded[i], self), actual[j], same_length):
+                    self.learn(recorded[i], actual[j], skip, f"{path}[{i}]")
 
 
 def _signature(item: Any, bindings: Bindings) -> dict[str, Any]:
@@ -97,6 +102,18 @@ def _score(signature: dict[str, Any], actual: Any) -> int:
         elif key in actual and actual[key] == value:
             score += 3 if key == "id" else 1
     return score
+
+
+def _confident(signature: dict[str, Any], actual: Any, same_length: bool) -> bool:
+    """Bind through a pair only if it agrees on at least half of its comparable values
+    (a pair of all-placeholder items only when both lists have the same length)."""
+    if not signature:
+        return same_length
+    names = [key for key in signature if key in IDENTIFYING]
+    if names:  # a file name, a person's name, an e-mail must agree
+        return all(_score({key: signature[key]}, actual) > 0 for key in names)
+    agreed = sum(1 for key in signature if _score({key: signature[key]}, actual) > 0)
+    return 2 * agreed >= len(signature)
 
 
 def align(recorded: list[Any], actual: list[Any], bindings: Bindings) -> list[tuple[int, int]]:

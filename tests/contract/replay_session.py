@@ -124,6 +124,11 @@ class Replayer:
             self._wait_for_jobs()
         request = self._request(rec)
         missing = self.bindings.unresolved(request)
+        if any(p.startswith(("<face:", "<asset:")) for p in missing):
+            self._look_up_faces(rec, missing)
+            self._look_up_assets(rec, missing)
+            request = self._request(rec)
+            missing = self.bindings.unresolved(request)
         if missing:
             outcome.reasons.append(
                 f"unresolved placeholders {sorted(missing)} (earlier step failed)"
@@ -263,13 +268,42 @@ class Replayer:
         skip = Unstable(rec)
         skip_paths = frozenset(skip.value | skip.order)
         self.bindings.learn(rec.get("responseBody"), body, skip_paths, "responseBody")
-        if rec["path"] == "/api-keys" and rec["method"] == "POST" and isinstance(body, dict):
+        if not isinstance(body, dict) or rec["status"] != 201:
+            return
+        if rec["path"] == "/api-keys" and body.get("secret"):
             permissions = ",".join((rec.get("requestBody") or {}).get("permissions", []))
-            self.keys[(rec["actor"], f"apiKey({permissions})")] = body.get("secret", "")
-        if rec["path"] == "/auth/login" and isinstance(body, dict):
-            user = (rec.get("responseBody") or {}).get("userId")
-            if user:
-                self.tokens[user] = body.get("accessToken", "")
+            self.keys[(rec["actor"], f"apiKey({permissions})")] = body["secret"]
+        user = (rec.get("responseBody") or {}).get("userId")
+        if rec["path"] == "/auth/login" and user and body.get("accessToken"):
+            self.tokens[user] = body["accessToken"]
+
+    def _look_up_faces(self, rec: Record, missing: set[str]) -> None:
+        """Find face ids as the recorder did (unrecorded `GET /faces?id=<asset>`)."""
+        headers = self._auth(rec) or {}
+        for placeholder in sorted(missing):
+            origin = FACES.get(placeholder)
+            asset = origin and self.bindings.values.get(origin[0])
+            if origin is None or asset is None:
+                continue
+            answer = self.client.get("/api/faces", params={"id": asset}, headers=headers)
+            found = answer.json() if answer.status_code == 200 else []
+            for face in found if isinstance(found, list) else []:
+                if (face.get("boundingBoxX1"), face.get("boundingBoxY1")) == origin[1:]:
+                    self.bindings.bind(placeholder, face["id"])
+
+    def _look_up_assets(self, rec: Record, missing: set[str]) -> None:
+        """Find scanned (external) assets as the recorder did: by file name, via search."""
+        headers = self._auth(rec) or {}
+        for placeholder in sorted(missing):
+            name = FILE_NAMES.get(placeholder)
+            if name is None or placeholder in self.bindings.values:
+                continue
+            body = {"originalFileName": name, "withDeleted": True}
+            answer = self.client.post("/api/search/metadata", json=body, headers=headers)
+            items = answer.json().get("assets", {}).get("items", []) if answer.is_success else []
+            exact = [item for item in items if item.get("originalFileName") == name]
+            if len(exact) == 1:
+                self.bindings.bind(placeholder, exact[0]["id"])
 
     def _wait_for_jobs(self, limit: float = 5.0) -> None:
         """Poll `GET /queues` until idle, as the recorder did before reading job results."""
@@ -292,6 +326,39 @@ class Replayer:
 
 
 _NOT_JSON = object()
+
+
+def _face_origins() -> dict[str, tuple[str, int, int]]:
+    """`<face:N>` → (asset, x1, y1): faces are numbered per asset (in asset order), then by
+    x1, from the `POST /faces` requests that created them."""
+    created = [
+        (rec["requestBody"]["assetId"], rec["requestBody"]["x"], rec["requestBody"]["y"])
+        for rec in records()
+        if rec["method"] == "POST" and rec["path"] == "/faces" and rec["status"] == 201
+    ]
+    created.sort(key=lambda face: (int(face[0].strip("<>").split(":")[1]), face[1]))
+    return {f"<face:{n}>": face for n, face in enumerate(created, start=1)}
+
+
+FACES = _face_origins()
+
+
+def _external_names() -> dict[str, str]:
+    """`<asset:N>` → file name, for assets that no upload created (a library scan did)."""
+    uploaded = {
+        (rec.get("responseBody") or {}).get("id") for rec in records() if rec.get("multipart")
+    }
+    names: dict[str, str] = {}
+    for rec in records():
+        body = rec.get("responseBody")
+        if not isinstance(body, dict) or not isinstance(body.get("id"), str):
+            continue
+        if body["id"] not in uploaded and body.get("libraryId"):
+            names.setdefault(body["id"], body.get("originalFileName", ""))
+    return names
+
+
+FILE_NAMES = _external_names()
 
 
 def _busy(queue: dict[str, Any]) -> bool:
