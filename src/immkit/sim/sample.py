@@ -32,7 +32,7 @@ from immkit.sim.seed import (
 
 Conn = psycopg.Connection[DictRow]
 
-PASSWORD = "immkit-sandbox"
+PASSWORD = "immkit-sandbox"  # noqa: S105 - the sandbox users' documented password
 WIDTH, HEIGHT = 96, 64
 # which named people appear on alice's photos IMG_0001…IMG_0030 (others have no faces)
 FACES: dict[int, tuple[str, ...]] = {
