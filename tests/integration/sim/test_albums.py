@@ -102,9 +102,6 @@ def test_create_album_shape_members_and_dropped_assets(world: World) -> None:
     empty = world.album("a", "b0", albumUsers=[{"userId": world.users["a"], "role": "editor"}])
     assert empty.keys() == recorded("albums.create", "with another user's asset id").keys()
     assert (empty["assetCount"], empty["shared"], len(empty["albumUsers"])) == (0, False, 1)
-
-
-def test_create_album_errors(world: World) -> None:
     unknown = {"albumName": "x", "albumUsers": [{"userId": MISSING, "role": "editor"}]}
     r = world.call("a", "POST", "/albums", json=unknown)
     assert r.status_code == 400
