@@ -234,3 +234,20 @@ def test_copy_requires_distinct_owned_assets(sim: SimServer) -> None:
         == 204
     )
     assert httpx.get(f"{url}/{dst}", headers=a.headers).json()["isFavorite"] is True
+
+
+def test_utf8_multipart_filename_is_decoded(sim: SimServer) -> None:
+    a = account(sim, "a")
+    content = jpeg(11)
+    fields = {
+        "fileCreatedAt": "2017-02-02T02:02:02.000Z",
+        "fileModifiedAt": "2017-02-02T02:02:02.000Z",
+    }
+    r = httpx.post(
+        f"{sim.url}/api/assets",
+        data=fields,
+        files={"assetData": ("Ünïcödé_名前.jpg", content, "image/jpeg")},
+        headers=a.headers,
+    )
+    got = httpx.get(f"{sim.url}/api/assets/{r.json()['id']}", headers=a.headers).json()
+    assert got["originalFileName"] == "Ünïcödé_名前.jpg"
