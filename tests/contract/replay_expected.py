@@ -13,7 +13,6 @@ NO_VIDEO_META = "no video metadata (width/height/exif) read from the MP4; replay
 JOB_TIMING = "deletes at once; Immich keeps the asset readable until its job runs"
 
 EXPECTED_FAILURES: dict[tuple[str, str], str] = {
-    ("server.config", "anonymous"): NOT_IMPLEMENTED + ": GET /server/config",
     ("assets.get", "IMG_0001.jpg (EXIF+GPS, reverse geocoded)"): NO_EXIF,
     ("assets.get", "IMG_0002.jpg"): NO_EXIF,
     ("assets.get", "Café_Été.jpg"): NO_EXIF,

@@ -53,3 +53,21 @@ def about(call: Call) -> object:
         "libvips": "8.17.3",
         "imagemagick": "",
     }
+
+
+@api.route("GET", "/server/config", auth=False)
+def config(call: Call) -> object:
+    return {
+        "loginPageMessage": "",
+        "trashDays": 30,
+        "userDeleteDelay": 7,
+        "oauthButtonText": "Login with OAuth",
+        "isInitialized": True,
+        "isOnboarded": False,
+        "externalDomain": "",
+        "publicUsers": True,
+        "mapDarkStyleUrl": "https://tiles.immich.cloud/v1/style/dark.json",
+        "mapLightStyleUrl": "https://tiles.immich.cloud/v1/style/light.json",
+        "maintenanceMode": False,
+        "minFaces": 3,
+    }
