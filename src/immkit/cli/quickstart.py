@@ -32,8 +32,7 @@ def quickstart(ctx: typer.Context) -> None:
         raise typer.Exit(report.exit_code)
     app.console_err.print("No Immich server configured: starting the built-in sandbox…")
     with Sandbox() as box:
-        alice = box.library.user("alice")
-        profile = Profile(name="sandbox", url=box.url, api_key=alice.api_key)
+        profile = Profile(name="sandbox", url=box.url, api_key=box.library.key("alice"))
         with immich_for(profile) as immich:
             report = run_doctor(immich, box.url)
         render_report(report, app.console_out)

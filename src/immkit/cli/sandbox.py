@@ -36,14 +36,17 @@ def sandbox(
     try:
         with Sandbox(port=port, extra_assets=assets) as box:
             lib = box.library
-            alice, bob, admin = lib.user("alice"), lib.user("bob"), lib.user("admin")
             out = app.console_out
-            out.out(f"Immich sandbox running at {box.url} (Immich 3.1 API, {lib.assets} assets)")
-            for user in (alice, bob, admin):
-                role = " (admin)" if user.is_admin else ""
-                out.out(f"  {user.email:24} API key {user.api_key}{role}")
+            out.out(
+                f"Immich sandbox running at {box.url} (Immich 3.1 API, {box.asset_count} assets)"
+            )
+            for name in ("alice", "bob", "admin"):
+                role = " (admin)" if name == "admin" else ""
+                out.out(f"  {name}@example.com{'':8} API key {lib.key(name)}{role}")
             out.out("In another terminal, try:")
-            out.out(f"  IMMICH_INSTANCE_URL={box.url} IMMICH_API_KEY={alice.api_key} immkit doctor")
+            out.out(
+                f"  IMMICH_INSTANCE_URL={box.url} IMMICH_API_KEY={lib.key('alice')} immkit doctor"
+            )
             out.out("Press Ctrl-C to stop; the sandbox's data is deleted then.")
             out.file.flush()
             while not stop.wait(0.5):
