@@ -13,6 +13,13 @@ from psycopg.rows import DictRow
 
 Conn = psycopg.Connection[DictRow]
 
+# SQL fragment for sharing an asset into an album (`asset.share`): asset `a` is owned by
+# %(me)s or by a partner who shares their library with %(me)s
+SHAREABLE = (
+    '(a.visibility <> \'locked\' AND (a."ownerId" = %(me)s OR a."ownerId" IN '
+    '(SELECT "sharedById" FROM partner WHERE "sharedWithId" = %(me)s)))'
+)
+
 
 def owned_assets(conn: Conn, user_id: str, ids: Iterable[str]) -> set[str]:
     """Ids among `ids` that the user owns (trashed included, locked excluded)."""

@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import DictRow
 
-from immkit.sim.asset_access import SHAREABLE
+from immkit.sim.access import SHAREABLE
 
 Conn = psycopg.Connection[DictRow]
 

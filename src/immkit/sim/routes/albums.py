@@ -7,7 +7,7 @@ from typing import Any
 from psycopg.rows import DictRow
 
 from immkit.sim import album_sql as sql
-from immkit.sim.asset_access import SHAREABLE
+from immkit.sim.access import SHAREABLE
 from immkit.sim.dto_albums import album_dto
 from immkit.sim.http import Call, Endpoints, Reply, bad_request, no_access
 from immkit.sim.validate import array, boolean, enum, obj, string, uuid

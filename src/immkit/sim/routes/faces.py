@@ -7,7 +7,7 @@ from typing import Any
 from psycopg.rows import DictRow
 
 from immkit.sim import people_sql as sql
-from immkit.sim.asset_access import can_read_asset, owns_asset
+from immkit.sim.access import owned_assets, readable_assets
 from immkit.sim.dto import person_dto
 from immkit.sim.http import Call, Endpoints, Reply, no_access
 from immkit.sim.validate import boolean, number, obj, uuid
@@ -39,7 +39,7 @@ def face_dto(row: DictRow, user_id: str) -> dict[str, Any]:
 def list_faces(call: Call) -> object:
     asset_id = call.query["id"]
     with call.state.db.connection() as conn:
-        if not can_read_asset(conn, call.user_id, asset_id):
+        if asset_id not in readable_assets(conn, call.user_id, [asset_id]):
             raise no_access("asset.read")
         rows = conn.execute(
             'SELECT f.*, p.id AS p_id, p."ownerId" AS "p_ownerId", p.name AS p_name,'
@@ -73,7 +73,7 @@ def create_face(call: Call) -> object:
     b = call.body
     with call.state.db.connection() as conn:
         # 3.0+: drawing a face needs update access to the asset (its owner), then the person
-        if not owns_asset(conn, call.user_id, b["assetId"]):
+        if b["assetId"] not in owned_assets(conn, call.user_id, [b["assetId"]]):
             raise no_access("asset.update")
         sql.own_person(conn, call.user_id, b["personId"], "person.read")
         conn.execute(

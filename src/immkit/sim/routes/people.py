@@ -8,7 +8,7 @@ from typing import Any
 from starlette.responses import Response
 
 from immkit.sim import people_sql as sql
-from immkit.sim.asset_access import can_read_asset
+from immkit.sim.access import readable_assets
 from immkit.sim.dto import person_dto
 from immkit.sim.http import Call, Endpoints, Reply, SimError, bad_request, no_access
 from immkit.sim.validate import (
@@ -275,7 +275,7 @@ def _update(conn: sql.Conn, user_id: str, person_id: str, fields: dict[str, Any]
     }
     asset_id = fields.get("featureFaceAssetId", UNSET)
     if asset_id is not UNSET:
-        if not can_read_asset(conn, user_id, asset_id):
+        if asset_id not in readable_assets(conn, user_id, [asset_id]):
             raise no_access("asset.read")
         face_id = sql.feature_face_on(conn, person_id, asset_id)
         if face_id is None:
