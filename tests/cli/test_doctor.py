@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -72,7 +75,8 @@ def test_a_key_that_can_run_nothing_exits_3(runner: CliRunner, sim: SimServer) -
     _seed_user(sim, permissions=["asset.read"])
     result = runner.invoke(app, ["doctor"], env=_env(sim.url), catch_exceptions=False)
     assert result.exit_code == 3
-    assert "No immkit job can run" in result.stdout
+    assert "no immkit job can run" in _one_sentence(result.stderr)
+    assert "album.create" in result.stdout
 
 
 def test_doctor_db_reports_the_layout_without_the_password(
@@ -199,3 +203,23 @@ def test_no_api_key_at_all_is_exit_2(runner: CliRunner, sim: SimServer) -> None:
     result = runner.invoke(app, ["doctor"], env=_env(sim.url, None), catch_exceptions=False)
     assert result.exit_code == 2
     assert "API key" in _one_sentence(result.stderr)
+
+
+def test_debug_logs_of_a_real_process_never_show_the_key(sim: SimServer, tmp_path: Path) -> None:
+    _seed_user(sim)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH_")}
+    env |= _env(sim.url) | {"IMMKIT_STATE_DIR": str(tmp_path / "state")}
+    for args in (["-vv", "doctor"], ["-vv", "--json", "doctor"], ["-vv", "config", "show"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "immkit", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+        if "doctor" in args:
+            assert "DEBUG" in proc.stderr  # the request logs were really on
+        assert CANARY_KEY not in proc.stdout + proc.stderr, args

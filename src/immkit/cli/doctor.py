@@ -15,6 +15,11 @@ from immkit.cli.options import JsonOut
 from immkit.errors import ConfigError
 from immkit.jobs.doctor.check import DoctorReport, run_doctor
 
+NOTHING_RUNS = (
+    "error: no immkit job can run with this API key; create a key with the permissions "
+    "listed as missing (or `all`)."
+)
+
 
 def doctor(
     ctx: typer.Context,
@@ -43,6 +48,8 @@ def doctor(
         app.console_out.out(json.dumps(report.to_json(), indent=2))
     else:
         render_report(report, app.console_out)
+    if report.exit_code:
+        app.console_err.out(NOTHING_RUNS)
     raise typer.Exit(report.exit_code)
 
 
@@ -61,5 +68,3 @@ def render_report(report: DoctorReport, console: Console) -> None:
     console.print(table)
     for warning in report.warnings:
         console.print(f"warning: {warning}")
-    if report.exit_code:
-        console.print("No immkit job can run with this key; create a key with more permissions.")

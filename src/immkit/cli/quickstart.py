@@ -6,7 +6,7 @@ import typer
 
 from immkit.cli.connect import immich_for
 from immkit.cli.context import AppContext, app_context
-from immkit.cli.doctor import render_report
+from immkit.cli.doctor import NOTHING_RUNS, render_report
 from immkit.config import Profile
 from immkit.errors import ConfigError
 from immkit.jobs.doctor.check import run_doctor
@@ -29,6 +29,8 @@ def quickstart(ctx: typer.Context) -> None:
         with immich_for(profile) as immich:
             report = run_doctor(immich, profile.url)
         render_report(report, app.console_out)
+        if report.exit_code:
+            app.console_err.out(NOTHING_RUNS)
         raise typer.Exit(report.exit_code)
     app.console_err.print("No Immich server configured: starting the built-in sandbox…")
     with Sandbox() as box:
