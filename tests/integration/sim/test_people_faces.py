@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,19 +12,13 @@ import pytest
 from immkit.sim import seed
 from immkit.sim.seed import AssetSeed, FaceSeed
 from immkit.sim.server import SimServer
+from tests.contract.recordings import record
 
-RECORDINGS = Path(__file__).resolve().parents[3].parent / "shared/immich-recordings"
 MISSING = "5b0b9a8e-7a44-4c59-9d8e-2f4f8a0e1c11"
 
 
-@cache
-def _recordings() -> dict[tuple[str, str], dict[str, Any]]:
-    lines = (RECORDINGS / "immich-3.1.0.jsonl").read_text().splitlines()
-    return {(r["scenario"], r["step"]): r for r in map(json.loads, lines)}
-
-
 def recorded(scenario: str, step: str) -> Any:
-    return _recordings()[(scenario, step)]["responseBody"]
+    return record(scenario, step)["responseBody"]
 
 
 @dataclass
