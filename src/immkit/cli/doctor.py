@@ -55,16 +55,16 @@ def doctor(
 
 def render_report(report: DoctorReport, console: Console) -> None:
     admin = " (admin)" if report.is_admin else ""
-    console.print(f"Server    {report.url}")
-    console.print(f"Immich    {report.version} — supported")
-    console.print(f"User      {report.user or 'unknown'}{admin}")
-    console.print(f"API key   {report.key_name or '(unnamed)'}: {', '.join(report.permissions)}")
+    console.out(f"Server    {report.url}")
+    console.out(f"Immich    {report.version} — supported")
+    console.out(f"User      {report.user or 'unknown'}{admin}")
+    console.out(f"API key   {report.key_name or '(unnamed)'}: {', '.join(report.permissions)}")
     if report.database is not None:
         db = report.database
-        console.print(f"Database  {db.url}: layout {db.layout}, {db.description}")
+        console.out(f"Database  {db.url}: layout {db.layout}, {db.description}")
     table = Table("job", "can run", "missing", title=None, box=None, pad_edge=False)
     for row in report.jobs:
         table.add_row(row.job, "yes" if row.ok else "no", ", ".join(row.missing) or "—")
     console.print(table)
     for warning in report.warnings:
-        console.print(f"warning: {warning}")
+        console.out(f"warning: {warning}")
