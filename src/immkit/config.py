@@ -6,7 +6,6 @@ callers pass the environment mapping in (see `read_environment`), so tests contr
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from immkit.errors import ConfigError
+from immkit.redact import mask_url
 
 ENV_URL = "IMMICH_INSTANCE_URL"
 ENV_API_KEY = "IMMICH_API_KEY"
@@ -408,14 +408,3 @@ def _lower(text: str) -> str:
     if text[1:2].isupper():
         return text
     return text[:1].lower() + text[1:]
-
-
-# scheme://user:PASSWORD@host: the password may itself hold "@", the host cannot
-_URL_PASSWORD = re.compile(r"^(?P<head>[A-Za-z][\w+.-]*://[^:/@]*:)[^/]*@(?P<host>[^@/]*)")
-_PASSWORD_PARAM = re.compile(r"(?i)(password=)[^&\s]+")
-
-
-def mask_url(url: str) -> str:
-    """Return `url` with any password (userinfo or `password=` parameter) replaced by `***`."""
-    masked = _PASSWORD_PARAM.sub(r"\1***", url)
-    return _URL_PASSWORD.sub(r"\g<head>***@\g<host>", masked, count=1)

@@ -12,11 +12,11 @@ from immkit.config import (
     Config,
     config_path,
     load_config,
-    mask_url,
     read_environment,
     state_dir,
 )
 from immkit.errors import ConfigError
+from immkit.redact import mask_url
 
 CANARY_KEY = "canary-api-key-7f3d9"
 CANARY_DB_PASSWORD = "canary-db-pw-41c2"

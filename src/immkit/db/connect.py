@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import logging
-import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.rows import DictRow, dict_row
 
 from immkit.errors import DbUnavailable
+from immkit.redact import mask_url
 
 log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT = 10
-
-
-def mask_dsn(dsn: str) -> str:
-    """The URL with its password replaced by `***` (also `password=` in key/value form)."""
-    if "://" in dsn:
-        parts = urlsplit(dsn)
-        if parts.password is not None:
-            host = parts.hostname or ""
-            netloc = f"{parts.username or ''}:***@{host}"
-            if parts.port:
-                netloc += f":{parts.port}"
-            dsn = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-    return re.sub(r"(password=)[^&\s]*", r"\1***", dsn)
 
 
 def _reason(exc: psycopg.Error, dsn: str) -> str:
@@ -49,7 +36,7 @@ def connect(dsn: str) -> psycopg.Connection[DictRow]:
         conn = psycopg.connect(dsn, row_factory=dict_row, connect_timeout=CONNECT_TIMEOUT)
     except psycopg.Error as exc:
         raise DbUnavailable(
-            f"Cannot connect to the database {mask_dsn(dsn)}: {_reason(exc, dsn)}."
+            f"Cannot connect to the database {mask_url(dsn)}: {_reason(exc, dsn)}."
         ) from None
-    log.debug("connected to %s", mask_dsn(dsn))
+    log.debug("connected to %s", mask_url(dsn))
     return conn

@@ -5,8 +5,9 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from immkit.db import connect, detect_layout, mask_dsn
+from immkit.db import connect, detect_layout
 from immkit.errors import DbUnavailable, UnknownLayout
+from immkit.redact import mask_url
 from immkit.sim.database import create_database, drop_database
 
 
@@ -49,7 +50,7 @@ def test_unreachable_database_message_masks_the_password() -> None:
     assert "***" in str(err.value)
 
 
-def test_mask_dsn_hides_passwords_in_both_forms() -> None:
-    assert mask_dsn("postgresql://u:pw@h:5432/db") == "postgresql://u:***@h:5432/db"
-    assert mask_dsn("host=h password=pw dbname=x") == "host=h password=*** dbname=x"
-    assert mask_dsn("postgresql://u@h/db") == "postgresql://u@h/db"
+def test_mask_url_hides_passwords_in_both_forms() -> None:
+    assert mask_url("postgresql://u:pw@h:5432/db") == "postgresql://u:***@h:5432/db"
+    assert mask_url("host=h password=pw dbname=x") == "host=h password=*** dbname=x"
+    assert mask_url("postgresql://u@h/db") == "postgresql://u@h/db"

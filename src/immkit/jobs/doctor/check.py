@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass, field
 
-from immkit.db import connect, detect_layout, mask_dsn
+from immkit.db import connect, detect_layout
 from immkit.errors import MissingPermission
 from immkit.immich import Immich, JobAccess, assess_jobs, normalize_base_url
+from immkit.redact import mask_url
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,6 @@ def run_doctor(immich: Immich, url: str, *, database_url: str | None = None) -> 
     if database_url:
         with connect(database_url) as conn:
             layout = detect_layout(conn)
-        report.database = DbReport(mask_dsn(database_url), layout.name, layout.description)
+        report.database = DbReport(mask_url(database_url), layout.name, layout.description)
     log.info("doctor: %s runs Immich %s", report.url, report.version)
     return report
