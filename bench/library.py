@@ -7,24 +7,20 @@ the client's alone, as they would be against a real server.
 from __future__ import annotations
 
 import multiprocessing as mp
-import random
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import psycopg
+from psycopg.rows import dict_row
 
 from immkit.sim import seed
+from immkit.sim.bulk import seed_large_library
 from immkit.sim.database import create_database, install_schema, server_url
-
-START = datetime(2016, 1, 1, tzinfo=UTC)
-SPAN_SECONDS = 10 * 365 * 24 * 3600
-BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -40,42 +36,15 @@ class Seeded:
 def seed_library(
     admin_url: str, *, assets: int, persons: int, faces: int, name: str = "immkit_bench"
 ) -> Seeded:
-    """One user owning `assets` assets over ten years, `persons` people and `faces` faces
-    (on 1–3 faces per face-bearing asset, people weighted Zipf-like)."""
-    rng = random.Random(42)
+    """One admin owning the `sim.bulk` library: assets over ten years, persons in
+    Zipf-weighted families, 1–3 faces per face-bearing asset."""
     started = time.perf_counter()
     url = create_database(admin_url, name)
     install_schema(url)
-    with psycopg.connect(url, row_factory=psycopg.rows.dict_row) as conn:
+    with psycopg.connect(url, row_factory=dict_row) as conn:
         owner = seed.add_user(conn, "bench@example.com", "Bench", is_admin=True)
         key = seed.add_api_key(conn, owner)
-        person_ids = [seed.add_person(conn, owner, f"P{i + 1:04d}") for i in range(persons)]
-        weights = [1 / (i % 100 + 1) for i in range(persons)]
-        asset_ids: list[str] = []
-        for first in range(0, assets, BATCH):
-            batch = [
-                seed.AssetSeed(
-                    owner_id=owner,
-                    file_name=f"IMG_{n + 1:06d}.jpg",
-                    taken=START + timedelta(seconds=rng.randrange(SPAN_SECONDS)),
-                )
-                for n in range(first, min(first + BATCH, assets))
-            ]
-            asset_ids += seed.add_assets(conn, batch)
-        face_rows: list[seed.FaceSeed] = []
-        bearing = iter(rng.sample(asset_ids, min(len(asset_ids), faces)))
-        while len(face_rows) < faces:
-            asset_id = next(bearing)
-            for k in range(min(rng.choice((1, 1, 1, 2, 2, 3)), faces - len(face_rows))):
-                person = rng.choices(person_ids, weights)[0] if persons else None
-                x = 100 + 300 * k
-                face_rows.append(seed.FaceSeed(asset_id, person, (x, 200, x + 200, 450)))
-        for first in range(0, len(face_rows), BATCH):
-            seed.add_faces(conn, face_rows[first : first + BATCH], feature=False)
-        seed.add_faces(conn, [], feature=True)
-        conn.commit()
-        conn.autocommit = True
-        conn.execute("ANALYZE")
+        seed_large_library(conn, owner, assets, persons, faces, rng_seed=42)
     return Seeded(url, key, assets, persons, faces, time.perf_counter() - started)
 
 

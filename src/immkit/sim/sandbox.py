@@ -10,14 +10,13 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
 import psycopg
-from psycopg.rows import DictRow, dict_row
+from psycopg.rows import dict_row
 
-from immkit.sim import seed
+from immkit.sim.bulk import seed_large_library
 from immkit.sim.database import create_database, install_schema, server_url
 from immkit.sim.sample import SampleLibrary, seed_sample_library
 from immkit.sim.server import SimServer
@@ -59,22 +58,12 @@ class Sandbox:
         with psycopg.connect(self.database_url, row_factory=dict_row) as conn:
             self.library = seed_sample_library(conn, media)
             if self.extra_assets:
-                self._add_bulk(conn)
+                seed_large_library(conn, self.library.user("alice"), self.extra_assets, 0, 0)
             count = conn.execute("SELECT count(*) AS n FROM asset").fetchone()
             self.asset_count = count["n"] if count else 0
         self.server = SimServer(self.database_url, media, port=self.port).start()
         log.info("sandbox ready at %s with %d assets", self.server.url, self.asset_count)
         return self
-
-    def _add_bulk(self, conn: psycopg.Connection[DictRow]) -> None:
-        owner = self.library.user("alice")
-        start = datetime(2015, 1, 1, tzinfo=UTC)
-        seeds = [
-            seed.AssetSeed(owner, f"BULK_{n:07d}.jpg", start + timedelta(minutes=37 * n))
-            for n in range(self.extra_assets)
-        ]
-        for first in range(0, len(seeds), 10_000):
-            seed.add_assets(conn, seeds[first : first + 10_000])
 
     def stop(self) -> None:
         if self.server is not None:
