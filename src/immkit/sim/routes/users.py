@@ -60,10 +60,13 @@ def login(call: Call) -> object:
     return Reply(201, body)
 
 
-def _users(call: Call, where: str = "", params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+def _users(
+    call: Call, where: str = "", params: tuple[Any, ...] = (), *, with_deleted: bool = False
+) -> list[dict[str, Any]]:
+    alive = "true" if with_deleted else '"deletedAt" IS NULL'
     with call.state.db.connection() as conn:
         rows = conn.execute(
-            f'SELECT {_USER_COLUMNS} FROM "user" WHERE "deletedAt" IS NULL {where}'
+            f'SELECT {_USER_COLUMNS} FROM "user" WHERE {alive} {where}'
             ' ORDER BY "createdAt" DESC, id',
             params,
         ).fetchall()
@@ -92,15 +95,8 @@ def admin_list(call: Call) -> object:
     params: tuple[Any, ...] = ()
     if call.query.get("id"):
         where, params = "AND id = %s", (call.query["id"],)
-    if call.query["withDeleted"]:
-        with call.state.db.connection() as conn:
-            rows = conn.execute(
-                f'SELECT {_USER_COLUMNS} FROM "user" WHERE true {where}'
-                ' ORDER BY "createdAt" DESC, id',
-                params,
-            ).fetchall()
-        return [user_admin_dto(r) for r in rows]
-    return [user_admin_dto(u) for u in _users(call, where, params)]
+    users = _users(call, where, params, with_deleted=call.query["withDeleted"])
+    return [user_admin_dto(u) for u in users]
 
 
 @api.route(
