@@ -178,10 +178,10 @@ async def _read_json(request: Request) -> Any:
     try:
         return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SimError(400, _json_error_message(raw, exc)) from exc
+        raise SimError(400, _json_error_message(exc)) from exc
 
 
-def _json_error_message(raw: bytes, exc: Exception) -> str:
+def _json_error_message(exc: Exception) -> str:
     if isinstance(exc, json.JSONDecodeError):
         line, col = exc.lineno, exc.colno
         return (
