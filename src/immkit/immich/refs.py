@@ -38,6 +38,7 @@ class AssetRef:
     created_at: str
     updated_at: str
     is_trashed: bool
+    visibility: str = "timeline"
     people: tuple[PersonRef, ...] = ()
 
 
@@ -64,6 +65,7 @@ def asset_refs(items: JsonValue) -> list[AssetRef]:
                     created_at=str(item.get("createdAt") or item["fileCreatedAt"]),
                     updated_at=str(item.get("updatedAt") or item["fileCreatedAt"]),
                     is_trashed=bool(item.get("isTrashed", False)),
+                    visibility=str(item.get("visibility") or "timeline"),
                     people=tuple(_person(p) for p in people),  # type: ignore[union-attr]
                 )
             )
