@@ -57,7 +57,9 @@ from immkit.immich.models import (
     ServerAbout,
     ServerFeatures,
     ServerPing,
+    Tag,
     TagId,
+    TagsTagged,
     UploadCheck,
     UploadResult,
     User,
@@ -69,6 +71,7 @@ from immkit.immich.people import PeopleApi
 from immkit.immich.permissions import JOBS, JobAccess, JobRequirement, assess_jobs
 from immkit.immich.search import SEARCH_PAGE_MAX, SearchApi
 from immkit.immich.server import ServerApi
+from immkit.immich.tags import TAG_BATCH, TagsApi
 from immkit.immich.tracing import RequestEvent, RequestTracer
 from immkit.immich.users import ApiKeysApi, UsersApi
 from immkit.immich.version import (
@@ -87,6 +90,7 @@ __all__ = [
     "MINIMUM_VERSION",
     "NO_RETRY",
     "SEARCH_PAGE_MAX",
+    "TAG_BATCH",
     "TRANSFER_TIMEOUTS",
     "Album",
     "AlbumId",
@@ -142,7 +146,10 @@ __all__ = [
     "ServerFeatures",
     "ServerPing",
     "ServerVersion",
+    "Tag",
     "TagId",
+    "TagsApi",
+    "TagsTagged",
     "Timeouts",
     "Timestamp",
     "UploadCheck",

@@ -14,6 +14,7 @@ from immkit.immich.libraries import LibrariesApi
 from immkit.immich.people import PeopleApi
 from immkit.immich.search import SearchApi
 from immkit.immich.server import ServerApi
+from immkit.immich.tags import TagsApi
 from immkit.immich.tracing import RequestEvent
 from immkit.immich.users import ApiKeysApi, UsersApi
 
@@ -36,6 +37,7 @@ class Immich:
         self.search = SearchApi(client)
         self.albums = AlbumsApi(client)
         self.libraries = LibrariesApi(client)
+        self.tags = TagsApi(client)
 
     @classmethod
     def connect(

@@ -262,6 +262,27 @@ class AlbumsAddResult(WireModel):
     error: str | None = None
 
 
+# -- tags -------------------------------------------------------------------------------
+
+
+class Tag(WireModel):
+    """`TagResponseDto`: `value` is the full path ("Places/Italy"), `name` its last part."""
+
+    id: TagId
+    name: str
+    value: str
+    parent_id: TagId | None = None
+    color: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+class TagsTagged(WireModel):
+    """`PUT /tags/assets`: how many (tag, asset) links were new."""
+
+    count: int
+
+
 # -- libraries ----------------------------------------------------------------------------
 
 

@@ -57,6 +57,14 @@ ENDPOINT_PERMISSIONS: dict[str, str] = {
     "PUT /libraries/{id}": "library.update",
     "POST /libraries/{id}/scan": "library.update",
     "GET /libraries/{id}/statistics": "library.statistics",
+    "GET /tags": "tag.read",
+    "GET /tags/{id}": "tag.read",
+    "PUT /tags": "tag.create",
+    "POST /tags": "tag.create",
+    "DELETE /tags/{id}": "tag.delete",
+    "PUT /tags/assets": "tag.asset",
+    "PUT /tags/{id}/assets": "tag.asset",
+    "DELETE /tags/{id}/assets": "tag.asset",
 }
 """Endpoint → the permission Immich 3.1.0 checks (`x-immich-permission`)."""
 
@@ -119,6 +127,7 @@ JOBS: tuple[JobRequirement, ...] = (
             "POST /search/metadata",
             "GET /faces",  # faceless rules: 3.x search has no "no faces" filter
             "GET /users",  # share with users named by e-mail
+            "GET /tags",  # tag rules: names to ids, then search by tagIds
             "GET /albums",
             "GET /albums/{id}",
             "POST /albums",

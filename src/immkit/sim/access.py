@@ -34,6 +34,18 @@ def owned_assets(conn: Conn, user_id: str, ids: Iterable[str]) -> set[str]:
     return {str(r["id"]) for r in rows}
 
 
+def shareable_assets(conn: Conn, user_id: str, ids: Iterable[str]) -> set[str]:
+    """`asset.share` access: the user's own or a partner's asset (locked excluded)."""
+    wanted = list(set(ids))
+    if not wanted:
+        return set()
+    rows = conn.execute(
+        f"SELECT a.id::text AS id FROM asset a WHERE a.id = ANY(%(ids)s::uuid[]) AND {SHAREABLE}",
+        {"ids": wanted, "me": user_id},
+    ).fetchall()
+    return {r["id"] for r in rows}
+
+
 def readable_assets(conn: Conn, user_id: str, ids: Iterable[str]) -> set[str]:
     """Owner, partner (shared with the user) or member of an album holding the asset."""
     wanted = list(set(ids))

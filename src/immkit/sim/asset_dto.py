@@ -17,6 +17,7 @@ from psycopg.rows import DictRow
 
 from immkit.sim.dto import person_dto, ts, user_dto
 from immkit.sim.media import mime_type
+from immkit.sim.tag_sql import tag_dto
 
 Conn = psycopg.Connection[DictRow]
 
@@ -176,7 +177,7 @@ def load_asset(conn: Conn, asset_id: str, viewer_id: str, variant: str) -> dict[
             'SELECT * FROM "user" WHERE id = %s', (row["ownerId"],)
         ).fetchone()
         extra["tags"] = [
-            _tag(t)
+            tag_dto(t)
             for t in conn.execute(
                 'SELECT t.* FROM tag t JOIN tag_asset ta ON ta."tagId" = t.id'
                 ' WHERE ta."assetId" = %s ORDER BY t.value',
@@ -204,21 +205,6 @@ def load_asset(conn: Conn, asset_id: str, viewer_id: str, variant: str) -> dict[
         people=[dict(p) for p in people],
         **extra,
     )
-
-
-def _tag(row: DictRow) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": str(row["id"]),
-        "name": str(row["value"]).rsplit("/", 1)[-1],
-        "value": row["value"],
-        "createdAt": ts(row["createdAt"]),
-        "updatedAt": ts(row["updatedAt"]),
-    }
-    if row["color"]:
-        out["color"] = row["color"]
-    if row["parentId"]:
-        out["parentId"] = str(row["parentId"])
-    return out
 
 
 def search_item(row: DictRow | dict[str, Any], viewer_id: str, with_exif: bool) -> dict[str, Any]:

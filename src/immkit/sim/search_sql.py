@@ -135,6 +135,7 @@ def build(conn: Conn, user_id: str, f: dict[str, Any]) -> Query:
     if trashed:
         q.add('asset."deletedAt" IS NOT NULL')
     q.add("asset.status <> 'deleted'")
+    _tags(q, f.get("tagIds", []))
     _people(q, f.get("personIds") or [])
     _exif(q, f)
     for key, column, op in _RANGES:
@@ -142,6 +143,24 @@ def build(conn: Conn, user_id: str, f: dict[str, Any]) -> Query:
             q.add(f"asset.{column} {op} %s", f[key])
     _simple(q, f)
     return q
+
+
+def _tags(q: Query, tag_ids: list[str] | None) -> None:
+    """3.1 `hasTags`: every listed tag, itself or a descendant (via tag_closure), is on
+    the asset. `null` means "no tag at all"; `[]` is no filter."""
+    if tag_ids is None:
+        q.add('NOT EXISTS (SELECT 1 FROM tag_asset ta WHERE ta."assetId" = asset.id)')
+        return
+    if not tag_ids:
+        return
+    q.joins.append(
+        'INNER JOIN (SELECT ta."assetId" FROM tag_asset ta JOIN tag_closure tc'
+        ' ON tc.id_descendant = ta."tagId" WHERE tc.id_ancestor = ANY(%s::uuid[])'
+        ' GROUP BY ta."assetId" HAVING count(DISTINCT tc.id_ancestor) >= %s) has_tags'
+        ' ON has_tags."assetId" = asset.id'
+    )
+    # the raw length, as 3.1 compares it: a repeated id can never be reached
+    q.join_params.extend([tag_ids, len(tag_ids)])
 
 
 def _people(q: Query, person_ids: list[str]) -> None:
@@ -198,14 +217,3 @@ def _simple(q: Query, f: dict[str, Any]) -> None:
             " AND af.type = 'encoded_video')"
         )
         q.add(exists if f["isEncoded"] else f"NOT {exists}")
-    tag_ids = f.get("tagIds", [])  # null: assets without tags; []: no filter
-    if tag_ids is None:
-        q.add('NOT EXISTS (SELECT 1 FROM tag_asset ta WHERE ta."assetId" = asset.id)')
-    elif tag_ids:
-        wanted = list(dict.fromkeys(tag_ids))
-        q.add(
-            '(SELECT count(DISTINCT ta."tagId") FROM tag_asset ta WHERE ta."assetId" = asset.id'
-            ' AND ta."tagId" = ANY(%s::uuid[])) = %s',
-            wanted,
-            len(wanted),
-        )

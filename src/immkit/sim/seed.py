@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import DictRow
 
+from immkit.sim import tag_sql
 from immkit.sim.auth import hash_secret, new_secret
 
 Conn = psycopg.Connection[DictRow]
@@ -249,6 +250,20 @@ def add_library(
         (lid, name, owner_id, import_paths, exclusion_patterns or []),
     )
     return lid
+
+
+def add_tag(conn: Conn, owner_id: str, value: str) -> str:
+    """The tag at path `value` ("Places/Italy"), parents and closure rows included, as
+    Immich's own upsert makes it; returns the leaf's id (an existing tag is reused)."""
+    leaf = tag_sql.upsert_path(conn, owner_id, value)
+    if leaf is None:
+        raise ValueError(f"not a tag path: {value!r}")
+    return str(leaf["id"])
+
+
+def tag_assets(conn: Conn, tag_id: str, asset_ids: list[str]) -> None:
+    """Put the tag on the assets (links that exist are kept; exif `tags` refreshed)."""
+    tag_sql.link_assets(conn, [(tag_id, a) for a in asset_ids])
 
 
 def row(conn: Conn, query: str, *params: Any) -> DictRow | None:

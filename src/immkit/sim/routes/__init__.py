@@ -10,6 +10,7 @@ from immkit.sim.routes import (
     people,
     search,
     server,
+    tags,
     timeline,
     users,
 )
@@ -24,6 +25,7 @@ ROUTE_MODULES = [
     faces,
     albums,
     libraries,
+    tags,
     timeline,
     jobs,
 ]

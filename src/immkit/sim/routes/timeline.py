@@ -10,6 +10,7 @@ from immkit.sim.access import readable_albums, timeline_owners
 from immkit.sim.dto import ts
 from immkit.sim.enums import VISIBILITIES
 from immkit.sim.http import Call, Endpoints, SimError, no_access
+from immkit.sim.tag_sql import descendant_match, owned_tags
 from immkit.sim.validate import boolean, enum, obj, string, uuid
 
 api = Endpoints()
@@ -55,6 +56,8 @@ def _where(call: Call) -> tuple[list[str], list[Any]]:
                 owners = [o for o in owners if o == q["userId"]]
             where.append('a."ownerId" = ANY(%s::uuid[])')
             params.append(owners)
+        if q["tagId"] and not owned_tags(conn, call.user_id, [q["tagId"]]):
+            raise no_access("tag.read")
     if q["visibility"]:
         where.append("a.visibility = %s")
         params.append(q["visibility"])
@@ -72,9 +75,8 @@ def _where(call: Call) -> tuple[list[str], list[Any]]:
         )
         params.append(q["personId"])
     if q["tagId"]:
-        where.append(
-            'EXISTS (SELECT 1 FROM tag_asset t WHERE t."assetId" = a.id AND t."tagId" = %s)'
-        )
+        # 3.1 `withTagId`: the tag or any descendant, through tag_closure
+        where.append(descendant_match("a"))
         params.append(q["tagId"])
     return where, params
 
