@@ -326,7 +326,9 @@ def _executor(ctx: typer.Context, profile_name: str | None) -> Executor:
     app_ = app_context(ctx)
     profile = app_.config.profile(profile_name) if profile_name else app_.profile
     immich = immich_for(profile)
+    ctx.call_on_close(immich.close)
     store = AlbumStateStore(app_.state_dir / STATE_NAME)
+    ctx.call_on_close(store.close)
     return AlbumExecutor(immich, store, scope_of(immich.client.base_url, immich.users.me().id))
 
 

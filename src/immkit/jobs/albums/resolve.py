@@ -115,4 +115,5 @@ def resolve_tags(wanted: Sequence[str], tags: Sequence[Named], *, rule: str) -> 
             f"Album rule {rule!r}: no tag is called {text!r} "
             f"({_hint(text, (t.name for t in tags))})."
         )
-    return found
+    # Immich 3.1 compares against the list's length: a repeated id would match nothing
+    return list({t.id: t for t in found}.values())
