@@ -67,7 +67,7 @@ def _last_run(invoke: Invoke) -> str:
     listing = ok(invoke("runs", "list")).stdout
     found = re.findall(r"^(\d{8}-\d{6}-[0-9a-f]+)\s+albums\.sync\b", listing, flags=re.M)
     assert found, listing
-    return found[0]
+    return str(found[0])
 
 
 def test_undo_removes_what_was_added_and_the_album_it_created(
