@@ -52,6 +52,9 @@ def sync_command(
     ] = None,
     dry_run: DryRun = False,
     json_out: JsonOut = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List the file names each rule adds or removes.")
+    ] = False,
     full: Annotated[
         bool, typer.Option("--full", help="Read everything again instead of what changed.")
     ] = False,
@@ -199,7 +202,7 @@ def sync_command(
     if app_.wants_json(json_out):
         app_.console_out.out(json.dumps(outcome_json(outcome), indent=2, ensure_ascii=False))
     else:
-        _render(outcome, app_.console_out, verbose=app_.verbosity > 0)
+        _render(outcome, app_.console_out, verbose=verbose or app_.verbosity > 0)
     if outcome.result is not None and outcome.result.exit_code:
         raise typer.Exit(outcome.result.exit_code)
 

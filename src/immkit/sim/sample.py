@@ -163,6 +163,12 @@ def seed_sample_library(conn: Conn, media: Path) -> SampleLibrary:
     )
     s.albums["Bob's album"] = add_album(conn, bob, "Bob's album", [s.asset("BOB_0001.jpg")])
     _external(conn, media, s)
+    # uploaded a day after they were taken (and at least a day ago), as a real library is:
+    # smart albums leave out uploads face detection may not have reached yet
+    conn.execute(
+        'UPDATE asset SET "createdAt" = least("fileCreatedAt" + interval \'1 day\','
+        " now() - interval '1 day')"
+    )
     return s
 
 
