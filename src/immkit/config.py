@@ -91,15 +91,34 @@ class AlbumRuleConfig(_Open):
     name: str
 
 
-class NotifyConfig(_Open):
-    """The `[notify]` table: apprise URLs (they may hold passwords) and when to send."""
+class NotifyConfig(_Strict):
+    """The `[notify]` table: apprise URLs (they may hold passwords) and when to send.
+
+    Environment variables override it; see `immkit.daemon.settings`.
+    """
 
     urls: list[SecretStr] = []
     on: list[str] = ["failure"]
 
+    @field_validator("on")
+    @classmethod
+    def _known_events(cls, on: list[str]) -> list[str]:
+        if any(event not in ("failure", "success") for event in on):
+            raise ValueError("must list only 'failure' and 'success'")
+        return on
 
-class DaemonConfig(_Open):
-    """The `[daemon]` table; the daemon defines its keys."""
+
+class DaemonConfig(_Strict):
+    """The `[daemon]` table; unset keys take the defaults of `immkit.daemon.DaemonSettings`.
+
+    Environment variables override it (Docker), and are checked against these bounds.
+    """
+
+    log_file: Path | None = None
+    log_max_bytes: Annotated[StrictInt, Field(ge=1024)] | None = None
+    log_backups: Annotated[StrictInt, Field(ge=1, le=100)] | None = None
+    workers: Annotated[StrictInt, Field(ge=1, le=16)] | None = None
+    run_at_start: StrictBool | None = None
 
 
 class ConfigFile(_Strict):
