@@ -90,7 +90,7 @@ urls = ["mailtos://user:pass@smtp.example.com?to=me@example.com"]
 on = ["failure"]
 
 [daemon]
-log_dir = "/var/log/immkit"
+log_file = "/var/log/immkit/immkit.log"
 """
     )
     config = load(write(tmp_path, text))

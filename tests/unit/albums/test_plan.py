@@ -193,12 +193,12 @@ def test_default_batch_is_ten_thousand() -> None:
     [
         (
             RemoveStale.ADDED,
-            "Kids: kept 2 photos that do not fit the rule but were not added by immkit "
+            "Kids: kept 2 photos not fitting the rule and not added by immkit "
             "(remove_stale = added; use exact to remove them too).",
         ),
         (
             RemoveStale.NEVER,
-            "Kids: kept 3 photos that no longer fit the rule (remove_stale = never).",
+            "Kids: kept 3 photos no longer fitting the rule (remove_stale = never).",
         ),
         (RemoveStale.EXACT, None),
     ],

@@ -112,11 +112,6 @@ def test_closest_respects_limit() -> None:
     assert closest("Alice", names, limit=2) == ["Alice 0", "Alice 1"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: resolve.py:38 drops containing names that are also difflib hits from "
-    "`contains`, so they are ranked by score, not first",
-)
 def test_closest_containing_name_beats_a_closer_spelling() -> None:
     assert closest("Ali", ["Allie", "Alice"]) == ["Alice", "Allie"]
 

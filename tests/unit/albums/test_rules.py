@@ -70,7 +70,7 @@ def test_parse_duration(text: str | int, seconds: int) -> None:
     assert parse_duration(text) == timedelta(seconds=seconds)
 
 
-@pytest.mark.parametrize("text", ["", "  ", "abc", "1x", "h", "-1h", "90", "1h1d", "1.5h", -5])
+@pytest.mark.parametrize("text", ["", "  ", "abc", "1x", "h", "-1h", "1h1d", "1.5h", -5])
 def test_parse_duration_rejects(text: str | int) -> None:
     with pytest.raises(ValueError, match="duration"):
         parse_duration(text)
@@ -208,7 +208,7 @@ def test_load_rules_names_rule_and_key(table: dict[str, Any], message: str) -> N
         ({"only_listed": True}, "only_listed needs the people it lists"),
         (
             {"people": ["Alice"], "exclude_people": ["ALICE"]},
-            "alice is both in people and exclude_people",
+            "Alice is both in people and exclude_people",
         ),
         (
             {"taken_after": "2024-02-01", "taken_before": "2024-01-01"},
@@ -233,11 +233,6 @@ def test_load_rules_keeps_order() -> None:
     assert rules[1].people == ["Ann"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a user listed twice in share passes validation, and plan_sync then crashes "
-    "with a pydantic ValidationError (duplicate share action id) instead of exit 2",
-)
 def test_same_user_twice_in_share_is_a_config_error() -> None:
     message = load_error({"name": "Kids", "share": ["bob@x.org", "BOB@x.org:editor"]})
     assert "share" in message
@@ -265,10 +260,6 @@ def test_rule_from_flags_model_level_error() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: rules.py:251 cuts `_problem(exc)[2:]`, which eats '.m' of '.match: …'",
-)
 def test_rule_from_flags_names_the_key() -> None:
     with pytest.raises(ConfigError) as caught:
         rule_from_flags({"name": "Kids", "match": "some"})

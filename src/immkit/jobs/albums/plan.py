@@ -110,7 +110,11 @@ def plan_rule(snap: RuleSnapshot, *, batch: int = ALBUM_BATCH) -> tuple[list[Act
                 requests={"POST /albums": 1},
             )
         )
+    shared_now: set[str] = set()
     for user, role in snap.shares:
+        if user.id in shared_now:
+            continue  # the same user by e-mail and by id
+        shared_now.add(user.id)
         current = album.members.get(user.id)
         if current is not None:
             if current not in (role.value, "owner"):
@@ -136,10 +140,10 @@ def plan_rule(snap: RuleSnapshot, *, batch: int = ALBUM_BATCH) -> tuple[list[Act
     actions += _membership(AlbumKind.REMOVE, snap, diff.remove, why, batch)
     if diff.kept:
         notes.append(
-            f"{album.name}: kept {_photos(diff.kept)} that do not fit the rule but were not "
+            f"{album.name}: kept {_photos(diff.kept)} not fitting the rule and not "
             "added by immkit (remove_stale = added; use exact to remove them too)."
             if snap.remove_stale is RemoveStale.ADDED
-            else f"{album.name}: kept {_photos(diff.kept)} that no longer fit the rule "
+            else f"{album.name}: kept {_photos(diff.kept)} no longer fitting the rule "
             "(remove_stale = never)."
         )
     return actions, notes
@@ -179,7 +183,7 @@ def plan_sync(snaps: Sequence[RuleSnapshot], *, profile: str | None = None) -> P
         actions += rule_actions
         notes += rule_notes
         digest.update(snap.fingerprint().encode())
-    names = ", ".join(s.rule for s in snaps)
+    names = ", ".join(s.rule for s in snaps) or "no rules"
     return Plan(
         job=JOB,
         profile=profile,

@@ -35,8 +35,9 @@ def closest(wanted: str, names: Iterable[str], limit: int = 5) -> list[str]:
         by_fold.setdefault(_fold(name), name)
     hits = difflib.get_close_matches(_fold(wanted), list(by_fold), n=limit, cutoff=0.5)
     # names that contain what was typed ("Ali" → "Alice") come first
-    contains = [f for f in by_fold if _fold(wanted) in f and f not in hits]
-    return [by_fold[f] for f in [*contains, *hits][:limit]]
+    contains = [f for f in by_fold if _fold(wanted) in f]
+    ranked = [*contains, *(h for h in hits if h not in contains)]
+    return [by_fold[f] for f in ranked[:limit]]
 
 
 def _hint(wanted: str, names: Iterable[str]) -> str:

@@ -58,13 +58,15 @@ def parse_duration(text: str | int) -> timedelta:
     Raises:
         ValueError: anything else.
     """
+    if isinstance(text, bool):
+        raise ValueError("a duration is text like 30m or 1h, not true/false")
     if isinstance(text, int):
         if text < 0:
             raise ValueError("a duration cannot be negative")
         return timedelta(seconds=text)
     cleaned = text.strip().lower()
-    if cleaned == "0":
-        return timedelta(0)
+    if cleaned.isdigit():
+        return timedelta(seconds=int(cleaned))
     found = _DURATION.match(cleaned)
     if not cleaned or found is None or not any(found.groups()):
         raise ValueError(f"{text!r} is not a duration like 30m, 1h, 2h30m or 1d")
@@ -193,9 +195,14 @@ class AlbumRule(BaseModel):
             raise ValueError('exclude_people and only_listed mean nothing with match = "none"')
         if self.only_listed and not self.people:
             raise ValueError("only_listed needs the people it lists")
-        overlap = {p.casefold() for p in self.people} & {p.casefold() for p in self.exclude_people}
-        if overlap:
-            raise ValueError(f"{sorted(overlap)[0]} is both in people and exclude_people")
+        excluded = {p.casefold() for p in self.exclude_people}
+        both = [p for p in self.people if p.casefold() in excluded]
+        if both:
+            raise ValueError(f"{both[0]} is both in people and exclude_people")
+        users = [s.user.casefold() for s in self.share]
+        twice = {u for u in users if users.count(u) > 1}
+        if twice:
+            raise ValueError(f"share lists {sorted(twice)[0]} twice; give each user one role")
         if self.taken_after and self.taken_before and self.taken_after > self.taken_before:
             raise ValueError("taken_after is later than taken_before")
         return self
@@ -247,9 +254,8 @@ def rule_from_flags(values: dict[str, Any]) -> AlbumRule:
     try:
         return AlbumRule.model_validate(given)
     except ValidationError as exc:
-        raise ConfigError(
-            f"The album rule from the flags is invalid: {_problem(exc)[2:]}."
-        ) from exc
+        problem = _problem(exc).removeprefix(": ").removeprefix(".")
+        raise ConfigError(f"The album rule from the flags is invalid: {problem}.") from exc
 
 
 def _problem(exc: ValidationError) -> str:
