@@ -63,11 +63,15 @@ def test_sandbox_serves_doctor_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> No
     assert "Traceback" not in stderr
 
 
-def test_quickstart_without_a_server_checks_a_sandbox() -> None:
+def test_quickstart_without_a_server_checks_a_sandbox_and_dry_runs_smart_albums() -> None:
     result = CliRunner().invoke(app, ["quickstart"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "3.1.0" in result.stdout
     assert "albums.sync" in result.stdout
+    # 14 sample photos show Alice or Bob; 13 of Alice's (10 uploads, 3 external) show nobody
+    assert "Alice & Bob (new album): 14 fit the rule" in result.stdout
+    assert "Nobody in it (new album): 13 fit the rule" in result.stdout
+    assert "Plan: 4 actions" in result.stdout
     assert "That was immkit's sandbox" in result.stdout
 
 

@@ -202,7 +202,7 @@ def sync_command(
     if app_.wants_json(json_out):
         app_.console_out.out(json.dumps(outcome_json(outcome), indent=2, ensure_ascii=False))
     else:
-        _render(outcome, app_.console_out, verbose=verbose or app_.verbosity > 0)
+        render_outcome(outcome, app_.console_out, verbose=verbose or app_.verbosity > 0)
     if outcome.result is not None and outcome.result.exit_code:
         raise typer.Exit(outcome.result.exit_code)
 
@@ -305,7 +305,7 @@ def outcome_json(outcome: SyncOutcome) -> dict[str, Any]:
     return document
 
 
-def _render(outcome: SyncOutcome, console: Console, *, verbose: bool) -> None:
+def render_outcome(outcome: SyncOutcome, console: Console, *, verbose: bool) -> None:
     for line in rule_lines(outcome):
         new = " (new album)" if line["create"] else ""
         console.out(
