@@ -56,3 +56,11 @@ def test_every_command_has_help_with_an_example() -> None:
         result = runner.invoke(app, [*name.split(), "--help"], catch_exceptions=False)
         assert result.exit_code == 0, name
         assert "Example:" in result.stdout, f"`immkit {name} --help` has no example"
+
+
+def test_every_daemon_environment_variable_is_in_the_readme() -> None:
+    from immkit.daemon import ENV_VARS
+
+    readme = README.read_text(encoding="utf-8")
+    missing = [name for name in ENV_VARS if f"`{name}`" not in readme]
+    assert not missing, f"environment variables missing from README.md: {missing}"
