@@ -134,6 +134,8 @@ JOBS: tuple[JobRequirement, ...] = (
             "PUT /albums/{id}/assets",
             "DELETE /albums/{id}/assets",
             "PUT /albums/{id}/users",
+            "DELETE /albums/{id}",  # undo of a created album
+            "DELETE /albums/{id}/user/{userId}",  # undo of a share
         ),
     ),
     JobRequirement("people.migrate", "export", (*_READ_PEOPLE, *_READ_ASSETS)),
