@@ -125,6 +125,8 @@ def test_warm_faceless_run_reads_little_and_writes_nothing(
     assert warm["rules"][0]["read"] == "incremental"
     assert warm["plan"]["actions"] == []
     assert writes(sim) == 0
+    # what changed (twice: all, and with the rule's filters); the album is not read again
+    assert sim.state.requests["POST /search/metadata"] == 2
     full = json_of(invoke("albums", "sync", "--full", "--json", config=FACELESS))
     assert full["rules"][0]["read"] == "full"
     assert full["plan"]["actions"] == []
