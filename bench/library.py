@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ class Seeded:
     persons: int
     faces: int
     seconds: float
+    owner_id: str
+    person_ids: tuple[str, ...]  # `P0001` first
 
 
 def seed_library(
@@ -44,8 +47,17 @@ def seed_library(
     with psycopg.connect(url, row_factory=dict_row) as conn:
         owner = seed.add_user(conn, "bench@example.com", "Bench", is_admin=True)
         key = seed.add_api_key(conn, owner)
-        seed_large_library(conn, owner, assets, persons, faces, rng_seed=42)
-    return Seeded(url, key, assets, persons, faces, time.perf_counter() - started)
+        library = seed_large_library(conn, owner, assets, persons, faces, rng_seed=42)
+    return Seeded(
+        url,
+        key,
+        assets,
+        persons,
+        library.n_faces,
+        time.perf_counter() - started,
+        owner,
+        tuple(library.person_ids),
+    )
 
 
 def _serve(database_url: str, media: str, pipe: Connection) -> None:
@@ -53,13 +65,42 @@ def _serve(database_url: str, media: str, pipe: Connection) -> None:
 
     server = SimServer(database_url, Path(media)).start()
     pipe.send(server.url)
-    pipe.recv()  # wait until the parent says stop
+    while True:  # until the parent says stop
+        message = pipe.recv()
+        if message == "counts":
+            with server.state.lock:
+                pipe.send(dict(server.state.requests))
+        elif message == "reset":
+            with server.state.lock:
+                server.state.requests.clear()
+            pipe.send(None)
+        else:
+            break
     server.stop()
 
 
+class SimHandle:
+    """A simulator running in a child process: its URL and its own request counts."""
+
+    def __init__(self, url: str, pipe: Connection) -> None:
+        self.url = url
+        self._pipe = pipe
+
+    def counts(self) -> Counter[str]:
+        """Requests the simulator answered since the last reset, by `"METHOD /template"`
+        (counted server-side, so any client is counted the same way)."""
+        self._pipe.send("counts")
+        counts: dict[str, int] = self._pipe.recv()
+        return Counter(counts)
+
+    def reset(self) -> None:
+        self._pipe.send("reset")
+        self._pipe.recv()
+
+
 @contextmanager
-def simulator_process(database_url: str) -> Iterator[str]:
-    """A simulator in a child process; yields its URL."""
+def simulator(database_url: str) -> Iterator[SimHandle]:
+    """A simulator in a child process; yields a handle with its URL and request counts."""
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe()
     with tempfile.TemporaryDirectory() as media:
@@ -68,12 +109,19 @@ def simulator_process(database_url: str) -> Iterator[str]:
         try:
             if not parent.poll(60):
                 raise RuntimeError("simulator process did not start")
-            yield parent.recv()
+            yield SimHandle(parent.recv(), parent)
         finally:
             parent.send("stop")
             proc.join(10)
             if proc.is_alive():
                 proc.kill()
+
+
+@contextmanager
+def simulator_process(database_url: str) -> Iterator[str]:
+    """A simulator in a child process; yields its URL."""
+    with simulator(database_url) as sim:
+        yield sim.url
 
 
 @contextmanager
