@@ -121,6 +121,7 @@ class ImmichClient:
         self.concurrency = concurrency
         self.tracer = RequestTracer(on_request)
         self.requests: Counter[str] = self.tracer.counts
+        self.server_date: str | None = None  # the last answer's Date header: server time
         self._timeouts = timeouts
         self._transfer_timeouts = transfer_timeouts
         self._retry = retry
@@ -298,6 +299,7 @@ class ImmichClient:
         with self._slots, self._traced(call) as trace:
             response = send()
             trace.status = response.status_code
+        self.server_date = response.headers.get("date") or self.server_date
         answer = _answer(response)
         if not 200 <= answer.status < 300:
             raise _AnswerError(answer)

@@ -125,8 +125,8 @@ def test_warm_faceless_run_reads_little_and_writes_nothing(
     assert warm["rules"][0]["read"] == "incremental"
     assert warm["plan"]["actions"] == []
     assert writes(sim) == 0
-    # what changed (twice: all, and with the rule's filters); the album is not read again
-    assert sim.state.requests["POST /search/metadata"] == 2
+    # one search for what changed (the rule has no server-side filter); no album re-read
+    assert sim.state.requests["POST /search/metadata"] == 1
     full = json_of(invoke("albums", "sync", "--full", "--json", config=FACELESS))
     assert full["rules"][0]["read"] == "full"
     assert full["plan"]["actions"] == []
@@ -207,3 +207,22 @@ def test_config_rules_by_name_and_env_rules(
     none = invoke("albums", "sync")
     assert none.exit_code == 2
     assert "[[albums]]" in none.stderr
+
+
+def test_warm_run_of_a_filtered_rule_notices_an_asset_leaving(
+    sim: SimServer, sample: SampleLibrary, invoke: Invoke
+) -> None:
+    rule = ("albums", "sync", "--album", "S1", "--model", "S1", "--json")
+    ok(invoke(*rule))
+    with api(sim, sample) as client:
+        gone = client.request("DELETE", "/assets", json={"ids": [sample.asset("IMG_0002.jpg")]})
+        assert gone.status_code == 204
+    sim.state.requests.clear()
+    warm = json_of(invoke(*rule))
+    assert warm["rules"][0]["read"] == "incremental"
+    # everything that changed, what changed and fits the filters, and the album again:
+    # its asset count moved (a trashed photo is not counted)
+    assert sim.state.requests["POST /search/metadata"] == 3
+    assert warm["plan"]["actions"] == []  # the trashed photo left the album's listing
+    assert "IMG_0002.jpg" not in album_files(sim, sample, "S1")
+    assert "IMG_0004.jpg" in album_files(sim, sample, "S1")

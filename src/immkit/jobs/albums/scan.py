@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from immkit.immich import Immich
 from immkit.immich.bodies import MetadataSearch
@@ -46,7 +47,20 @@ def person_versions(people: list[Person]) -> dict[str, str]:
     return {p.id: f"{p.updated_at}|{p.name}|{int(p.is_hidden)}" for p in people}
 
 
+def server_time(immich: Immich) -> str | None:
+    """The server's clock, from the last answer's `Date` header (whole seconds, rounded
+    down): the next incremental read starts from when this one did, by the server's
+    own clock, so neither clock skew nor a burst of old updates makes it miss or repeat."""
+    if not immich.client.server_date:
+        return None
+    try:
+        return format_time(parsedate_to_datetime(immich.client.server_date))
+    except (TypeError, ValueError):
+        return None
+
+
 def full_scan(resolved: Resolved, immich: Immich, *, now: datetime) -> ScanResult:
+    started = server_time(immich)
     watermark: str | None = None
     candidates: list[AssetRef] = []
     for ref in immich.search.iter_refs(resolved.base):
@@ -58,7 +72,7 @@ def full_scan(resolved: Resolved, immich: Immich, *, now: datetime) -> ScanResul
         candidates = without_faces(immich, candidates)
     return ScanResult(
         matched={r.id: r.original_file_name for r in candidates},
-        watermark=watermark,
+        watermark=started or watermark,
         settled_cutoff=_cutoff(resolved),
         incremental=False,
     )
@@ -79,15 +93,28 @@ def incremental_scan(
     resolved: Resolved, immich: Immich, saved: Saved, people: dict[str, str]
 ) -> ScanResult:
     assert saved.watermark is not None
+    started = server_time(immich)
     since = format_time(parse_time(saved.watermark) - MARGIN)
     matched = dict.fromkeys(saved.matched, "")
     watermark = saved.watermark
-    # what may have stopped fitting: every changed asset, trashed ones too
-    changed = list(immich.search.iter_refs(MetadataSearch(updated_after=since, with_deleted=True)))
-    for ref in changed:
-        matched.pop(ref.id, None)
+    changed_ids: set[str] = set()
+    fresh: list[AssetRef] = []
+    recent = resolved.base.model_copy(update={"updated_after": since})
+    if set(resolved.base.filters()) <= {"withPeople"}:
+        # no server-side filter: one read of what changed serves both purposes
+        recent = recent.model_copy(update={"with_deleted": True})
+    else:
+        # what may have stopped fitting: every changed asset, trashed ones too
+        everything = MetadataSearch(updated_after=since, with_deleted=True)
+        for ref in immich.search.iter_refs(everything):
+            changed_ids.add(ref.id)
+            watermark = max(watermark, ref.updated_at)
+    for ref in immich.search.iter_refs(recent):
+        changed_ids.add(ref.id)
         watermark = max(watermark, ref.updated_at)
-    fresh = list(immich.search.iter_refs(resolved.base.model_copy(update={"updated_after": since})))
+        fresh.append(ref)
+    for ref_id in changed_ids:
+        matched.pop(ref_id, None)
     cutoff = _cutoff(resolved)
     if cutoff is not None and saved.settled_cutoff is not None:
         settled_since = format_time(parse_time(saved.settled_cutoff) - MARGIN)
@@ -107,10 +134,10 @@ def incremental_scan(
     matched.update((r.id, r.original_file_name) for r in fits)
     return ScanResult(
         matched=matched,
-        watermark=watermark,
+        watermark=started or watermark,
         settled_cutoff=cutoff,
         incremental=True,
-        reevaluated=len(unique) + len(changed),
+        reevaluated=len(changed_ids | set(unique)),
     )
 
 

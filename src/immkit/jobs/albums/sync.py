@@ -184,6 +184,7 @@ def _remember(
     scope: str,
 ) -> None:
     """Keep each rule's snapshot as the server now is, or drop it when unsure."""
+    after: dict[str, Album] | None = None  # one GET /albums for every album we changed
     for read in reads:
         name = read.snapshot.rule
         if result.failed or result.pending:
@@ -196,7 +197,12 @@ def _remember(
         if read.saved.album_id and not diff.add and not diff.remove:
             store.save_snapshot(scope, name, read.saved)
             continue
-        album = executor.immich.albums.get(AlbumId(album_id))  # the count and time our writes left
+        if after is None:
+            after = {a.id: a for a in executor.immich.albums.all(is_owned=True)}
+        album = after.get(AlbumId(album_id))
+        if album is None:
+            store.drop_snapshot(scope, name)
+            continue
         contents = (read.snapshot.album.assets | set(diff.add)) - set(diff.remove)
         store.save_snapshot(
             scope,
