@@ -114,3 +114,8 @@ def test_bad_variables_are_config_errors(env: dict[str, str], message: str) -> N
 def test_duplicate_names_across_numbers() -> None:
     with pytest.raises(ConfigError, match="two rules fill the album 'kids'"):
         rules_from_environment({"IMMKIT_ALBUM_NAME": "Kids", "IMMKIT_ALBUM_3_NAME": "kids"})
+
+
+def test_the_same_key_with_and_without_number_one_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="IMMKIT_ALBUM_NAME and IMMKIT_ALBUM_1_NAME"):
+        rule_tables_from_environment({"IMMKIT_ALBUM_NAME": "A", "IMMKIT_ALBUM_1_NAME": "B"})
