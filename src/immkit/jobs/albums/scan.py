@@ -30,7 +30,7 @@ from immkit.jobs.albums.collect import Resolved, needs_face_check, without_faces
 from immkit.jobs.albums.state import Saved
 
 FULL_SCAN_EVERY = timedelta(hours=24)
-MARGIN = timedelta(minutes=2)  # clock skew and transactions committing out of order
+MARGIN = timedelta(seconds=30)  # transactions committing after the server clock was read
 
 
 @dataclass(frozen=True)
