@@ -10,7 +10,6 @@ library from the server, so running more often would only load it.
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,6 +17,7 @@ from datetime import datetime, timedelta
 from croniter import croniter
 
 from immkit.errors import ConfigError
+from immkit.jobs.albums.rules import parse_duration
 
 __all__ = ["MIN_INTERVAL", "CronSchedule", "IntervalSchedule", "Schedule", "parse_schedule"]
 
@@ -27,10 +27,6 @@ MIN_INTERVAL = timedelta(minutes=1)
 EXAMPLES = '"*/30 * * * *", "@daily", "every 1h" or "every 2h30m"'
 
 _UNITS = (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1))
-_INTERVAL = re.compile(
-    r"every\s*(?:(?P<d>\d+)\s*d)?\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m)?\s*(?:(?P<s>\d+)\s*s)?",
-    re.IGNORECASE,
-)
 
 
 class Schedule(ABC):
@@ -103,14 +99,16 @@ def parse_schedule(text: str) -> Schedule:
 
 
 def _interval(text: str, cleaned: str) -> IntervalSchedule:
-    match = _INTERVAL.fullmatch(cleaned)
-    if match is None or not any(match.groupdict().values()):
+    amount = cleaned[len("every") :].strip()
+    try:
+        if amount.isdigit():
+            raise ValueError("an interval needs its unit")
+        every = parse_duration(amount)
+    except ValueError as exc:
         raise ConfigError(
             f"Schedule {text!r} is not an interval this tool reads; use days, hours, minutes "
             'and seconds in that order, like "every 1d", "every 2h30m" or "every 90s".'
-        )
-    seconds = sum(int(match[unit] or 0) * size for unit, size in _UNITS)
-    every = timedelta(seconds=seconds)
+        ) from exc
     if every < MIN_INTERVAL:
         raise ConfigError(
             f"Schedule {text!r} is shorter than the minimum of one minute; "
