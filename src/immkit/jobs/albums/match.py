@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from fnmatch import fnmatchcase
 
+from immkit.immich.keyset import parse_time
 from immkit.immich.refs import AssetRef, PersonRef
 from immkit.jobs.albums.rules import Faceless
 
@@ -50,7 +51,7 @@ class Matcher:
         return True
 
     def _faceless(self, asset: AssetRef) -> bool:
-        if self.settled_before is not None and _moment(asset.created_at) > self.settled_before:
+        if self.settled_before is not None and parse_time(asset.created_at) > self.settled_before:
             return False  # face detection may not have run yet
         if self.faceless is Faceless.NO_NAMED:
             return not any(_counts(p) for p in asset.people)
@@ -60,7 +61,3 @@ class Matcher:
 def _counts(person: PersonRef) -> bool:
     """A person the user sees: named and not hidden."""
     return bool(person.name) and not person.is_hidden
-
-
-def _moment(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))

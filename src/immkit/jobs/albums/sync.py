@@ -16,7 +16,7 @@ from pathlib import Path
 
 from immkit.engine import Journal, Plan, Progress, Result, apply_plan
 from immkit.immich import Immich
-from immkit.immich.keyset import format_time
+from immkit.immich.keyset import format_time, parse_time
 from immkit.immich.models import Album, AlbumId
 from immkit.jobs.albums.apply import AlbumExecutor
 from immkit.jobs.albums.collect import (
@@ -112,8 +112,9 @@ def read_rule(
         shares=resolved.shares,
         names={k: v for k, v in matched.items() if v},
     )
-    full_at = saved.full_at if saved is not None and not stale else format_time(now)
-    if mode == "full" or saved is None:
+    if saved is not None and not stale and mode != "full":
+        full_at = saved.full_at
+    else:
         full_at = format_time(now)
     remembered = Saved(
         rule_digest=digest,
@@ -132,7 +133,7 @@ def read_rule(
 
 
 def _older(moment: str, now: datetime) -> bool:
-    return now - datetime.fromisoformat(moment.replace("Z", "+00:00")) >= FULL_SCAN_EVERY
+    return now - parse_time(moment) >= FULL_SCAN_EVERY
 
 
 def _unchanged(saved: Saved, album: Album) -> bool:
