@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from immkit.immich.client import ImmichClient
 from immkit.immich.models import ApiKeyInfo, User, UserAdmin, UserId
 from immkit.immich.wire import parse, parse_list
@@ -29,13 +31,17 @@ class UsersApi:
 
     def find_user(self, email_or_id: str) -> User | None:
         """The user with this id, or this e-mail (case-insensitive); None if there is none."""
-        wanted = email_or_id.strip()
-        users = self.all()
-        by_id = next((u for u in users if u.id == wanted), None)
-        if by_id is not None:
-            return by_id
-        folded = wanted.casefold()
-        return next((u for u in users if u.email.casefold() == folded), None)
+        return pick_user(self.all(), email_or_id)
+
+
+def pick_user(users: Sequence[User], email_or_id: str) -> User | None:
+    """The user of `users` with this id, or else this e-mail (case-insensitive)."""
+    wanted = email_or_id.strip()
+    by_id = next((u for u in users if u.id == wanted), None)
+    if by_id is not None:
+        return by_id
+    folded = wanted.casefold()
+    return next((u for u in users if u.email.casefold() == folded), None)
 
 
 class ApiKeysApi:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from immkit.errors import NotFoundError
 from immkit.immich.models import Person, User
+from immkit.immich.users import pick_user
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,9 @@ def resolve_user(text: str, users: Sequence[User], *, rule: str) -> Named:
     Raises:
         NotFoundError: no such user, with the closest e-mails.
     """
-    for user in users:
-        if user.id == text or _fold(user.email) == _fold(text):
-            return Named(user.id, user.email)
+    user = pick_user(users, text)
+    if user is not None:
+        return Named(user.id, user.email)
     raise NotFoundError(
         f"Album rule {rule!r}: no user has the e-mail {text!r} to share with "
         f"({_hint(text, (u.email for u in users))})."
