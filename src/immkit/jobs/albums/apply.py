@@ -107,10 +107,15 @@ class AlbumExecutor:
             return Outcome(detail={"already": True})  # not ours to undo
         role = str(action.params["role"])
         self.immich.albums.add_members(album_id, [AlbumMember(user_id=user_id, role=role)])
-        undo = action.model_copy(
-            update={"kind": AlbumKind.UNSHARE, "reason": "undo: immkit shared the album"}
+        undo = Action(
+            kind=AlbumKind.UNSHARE,
+            target=action.target,
+            target_label=action.target_label,
+            params={**action.params, "album_id": album_id},
+            reason="undo: immkit shared the album",
+            requests={"DELETE /albums/{id}/user/{userId}": 1},
         )
-        return Outcome(undo=[_rebuild(undo)], detail={"album_id": album_id})
+        return Outcome(undo=[undo], detail={"album_id": album_id})
 
     def _membership(self, kind: AlbumKind, action: Action, album_id: AlbumId) -> Outcome:
         ids = [AssetId(str(i)) for i in _list(action.params["asset_ids"])]
@@ -165,11 +170,3 @@ def _list(value: JsonValue) -> list[JsonValue]:
     if not isinstance(value, list):
         raise TypeError("asset_ids must be a list")
     return value
-
-
-def _rebuild(action: Action) -> Action:
-    """A copy with a new kind needs its id derived again."""
-    data = action.model_dump()
-    data.pop("id")
-    data.pop("effect")
-    return Action.model_validate(data)
