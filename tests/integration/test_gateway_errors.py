@@ -10,7 +10,6 @@ import hashlib
 import json
 import logging
 import shutil
-import socket
 import ssl
 import subprocess
 import threading
@@ -39,6 +38,7 @@ from immkit.immich import (
     RetryPolicy,
     Timeouts,
 )
+from immkit.sim.server import free_port
 
 KEY = "sEcReT-api-key-0123456789"
 FAST = RetryPolicy(attempts=4, backoff=0.001, max_backoff=0.005)
@@ -163,13 +163,6 @@ def plain_web() -> Iterator[LocalServer]:
 
 def client_for(server: LocalServer, **options: object) -> ImmichClient:
     return ImmichClient(server.url, KEY, retry=FAST, profile="home", **options)  # type: ignore[arg-type]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 # -- reachability and identity ------------------------------------------------------------

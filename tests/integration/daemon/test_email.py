@@ -10,7 +10,6 @@ from __future__ import annotations
 import email
 import email.policy
 import logging
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pydantic import SecretStr
 
 from immkit.daemon import Daemon, JobReport, Notifier, parse_schedule
 from immkit.errors import NotFoundError
+from immkit.sim.server import free_port
 
 SENDER = "immkit@example.com"
 RECIPIENT = "admin@example.com"
@@ -47,16 +47,9 @@ class Sink:
         return f"mailto://{user}127.0.0.1:{self.port}?from={SENDER}&to={RECIPIENT}&mode=insecure"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def smtp_sink() -> Iterator[Sink]:
-    sink = Sink(port=_free_port())
+    sink = Sink(port=free_port())
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     controller.start()
     yield sink
@@ -127,7 +120,7 @@ def test_unreachable_server_is_logged_and_the_daemon_goes_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(1)
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     url = f"mailto://bob:{PASSWORD}@127.0.0.1:{port}?from={SENDER}&to={RECIPIENT}"
     calls: list[str] = []
 
