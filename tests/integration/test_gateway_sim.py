@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,19 +16,6 @@ from immkit.sim.jpeg import solid_jpeg
 from immkit.sim.server import SimServer
 
 START = datetime(2020, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def owner(sim: SimServer) -> tuple[str, str]:
-    with sim.state.db.connection() as conn:
-        uid = seed.add_user(conn, "owner@example.com", "Owner")
-        return uid, seed.add_api_key(conn, uid)
-
-
-@pytest.fixture
-def immich(sim: SimServer, owner: tuple[str, str]) -> Iterator[Immich]:
-    with Immich.connect(sim.url, owner[1]) as gateway:
-        yield gateway
 
 
 def _assets(sim: SimServer, owner_id: str, n: int, *, same_time: int = 0) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -13,19 +12,6 @@ from immkit.sim import seed
 from immkit.sim.server import SimServer
 
 TAKEN = datetime(2022, 3, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def owner(sim: SimServer) -> tuple[str, str]:
-    with sim.state.db.connection() as conn:
-        uid = seed.add_user(conn, "owner@example.com", "Owner")
-        return uid, seed.add_api_key(conn, uid)
-
-
-@pytest.fixture
-def immich(sim: SimServer, owner: tuple[str, str]) -> Iterator[Immich]:
-    with Immich.connect(sim.url, owner[1]) as gateway:
-        yield gateway
 
 
 def _assets(sim: SimServer, owner_id: str, n: int) -> list[AssetId]:
