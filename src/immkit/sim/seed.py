@@ -269,3 +269,23 @@ def tag_assets(conn: Conn, tag_id: str, asset_ids: list[str]) -> None:
 def row(conn: Conn, query: str, *params: Any) -> DictRow | None:
     """One row of a query; a convenience for tests that check state at SQL level."""
     return conn.execute(query, params).fetchone()
+
+
+def add_stack(conn: Conn, owner_id: str, asset_ids: list[str]) -> str:
+    """A stack of the assets, the first one primary (3.x: `stack` row + `asset.stackId`)."""
+    sid = str(uuid.uuid4())
+    conn.execute(
+        'INSERT INTO stack (id, "primaryAssetId", "ownerId") VALUES (%s, %s, %s)',
+        (sid, asset_ids[0], owner_id),
+    )
+    conn.execute('UPDATE asset SET "stackId" = %s WHERE id = ANY(%s::uuid[])', (sid, asset_ids))
+    return sid
+
+
+def set_quota_usage(conn: Conn) -> None:
+    """Every user's usage as Immich's usage job computes it: the sizes of their uploads."""
+    conn.execute(
+        'UPDATE "user" u SET "quotaUsageInBytes" = (SELECT coalesce(sum(e."fileSizeInByte"), 0)'
+        ' FROM asset a JOIN asset_exif e ON e."assetId" = a.id'
+        ' WHERE a."ownerId" = u.id AND a."libraryId" IS NULL)'
+    )
