@@ -199,3 +199,21 @@ def album_role(conn: Conn, album_id: str, user_id: str) -> str | None:
         (album_id, user_id),
     ).fetchone()
     return None if row is None else str(row["role"])
+
+
+def list_users(conn: Conn) -> list[DictRow]:
+    """Live users, for the interactive questions."""
+    return conn.execute(
+        'SELECT id::text AS id, email, name FROM "user" WHERE "deletedAt" IS NULL ORDER BY email'
+    ).fetchall()
+
+
+def list_albums(conn: Conn, owner: str) -> list[DictRow]:
+    """The user's own albums with their asset counts, for the interactive questions."""
+    return conn.execute(
+        'SELECT a.id::text AS id, a."albumName" AS name,'
+        ' (SELECT count(*) FROM album_asset aa WHERE aa."albumId" = a.id) AS assets'
+        " FROM album a JOIN album_user u ON u.\"albumId\" = a.id AND u.role = 'owner'"
+        ' WHERE u."userId" = %s AND a."deletedAt" IS NULL ORDER BY a."albumName"',
+        (owner,),
+    ).fetchall()

@@ -120,6 +120,7 @@ def invoke(sim: SimServer, family: Family, tmp_path: Path) -> Invoke:
             "IMMICH_API_KEY": family.keys["alice"],
             "IMMKIT_CONFIG": str(config),
             "IMMKIT_STATE_DIR": str(tmp_path / "state"),
+            "COLUMNS": "200",  # the dry-run table on one line per row
         }
         return CliRunner().invoke(app, list(args), env=env, input=input, catch_exceptions=False)
 

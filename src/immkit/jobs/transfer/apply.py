@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import psycopg
 
 from immkit.db import detect_layout
+from immkit.db.repair_faces import run_repair, run_unrepair
 from immkit.db.statements import Conn
 from immkit.db.transfer_tx import MoveArgs, TransferAborted, run_transfer, run_undo
 from immkit.engine import Action, Outcome
@@ -63,6 +64,11 @@ class TransferExecutor:
             conn.commit()
             if kind is TransferKind.MOVE:
                 return self._move(conn, layout, TransferPlan.model_validate(action.params), action)
+            if kind is TransferKind.REPAIR:
+                return self._repair(conn, action)
+            if kind is TransferKind.UNREPAIR:
+                count = _guard(lambda: run_unrepair(conn, dict(action.params)))
+                return Outcome(detail={"statements": count})
             return self._undo(conn, layout, dict(action.params))
 
     def _move(self, conn: Conn, layout: str, body: TransferPlan, action: Action) -> Outcome:
@@ -97,6 +103,33 @@ class TransferExecutor:
         count = _guard(lambda: run_undo(conn, state))
         self.statements = count
         return Outcome(detail={"assets": len(state["asset_ids"]), "statements": count})
+
+    def _repair(self, conn: Conn, action: Action) -> Outcome:
+        params = action.params
+        copies = [tuple(str(x) for x in c) for c in _list(params["copies"])]
+        features = [str(x) for x in _list(params["features"])]
+        state, count = _guard(
+            lambda: run_repair(
+                conn, [(c[0], c[1], c[2]) for c in copies], features, int(str(params["faces"]))
+            )
+        )
+        self.statements = count
+        undo = Action(
+            kind=TransferKind.UNREPAIR,
+            target=action.target,
+            target_label=f"undo: {action.target_label}",
+            params=state,
+            reason=f"undo: {action.reason}",
+            requests={"SQL transaction": 1},
+            destructive=True,
+        )
+        return Outcome(undo=[undo], detail={"statements": count})
+
+
+def _list(value: object) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError("expected a list")
+    return value
 
 
 def _cluster(conn: Conn, user_id: str) -> str | None:

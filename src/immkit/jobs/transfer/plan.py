@@ -37,6 +37,8 @@ FILES_NOTE = (
 class TransferKind(ActionKind):
     MOVE = "transfer.change_owner"
     UNDO = "transfer.restore_owner"
+    REPAIR = "transfer.repair_faces"
+    UNREPAIR = "transfer.restore_faces"
 
 
 class Strict(BaseModel):
