@@ -21,10 +21,17 @@ log = logging.getLogger(__name__)
 ENV_URL = "IMMKIT_TEST_DATABASE_URL"
 
 
+LAYOUTS = ("3.1", "3.2")
+
+
 def schema_sql(layout: str = "3.1") -> str:
-    """The DDL of an empty Immich database in the given layout."""
-    name = {"3.1": "schema_3_1.sql"}[layout]
-    return resources.files("immkit.sim").joinpath(name).read_text(encoding="utf-8")
+    """The DDL of an empty Immich database in the given layout ("3.1" or "3.2").
+
+    3.2 is the 3.1 schema plus the v3.2.0 person-group migration (schema_3_2.sql).
+    """
+    files = {"3.1": ["schema_3_1.sql"], "3.2": ["schema_3_1.sql", "schema_3_2.sql"]}[layout]
+    root = resources.files("immkit.sim")
+    return "\n".join(root.joinpath(name).read_text(encoding="utf-8") for name in files)
 
 
 def with_database(url: str, dbname: str) -> str:
