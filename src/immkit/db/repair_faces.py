@@ -79,7 +79,7 @@ def run_repair(
         if moved != faces:
             raise TransferAborted(f"{moved} of {faces} planned faces re-linked")
         fix_feature_faces(db, keys)
-        found = check(db, [], keys, "")
+        found = check(db, [], keys, "00000000-0000-0000-0000-000000000000")
         if found["bad_faces"] or found["bad_features"]:
             raise TransferAborted(f"the repair would leave broken faces ({found})")
         state = {
