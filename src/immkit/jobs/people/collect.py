@@ -59,14 +59,20 @@ def _own_assets(immich: Immich, *, with_people: bool) -> Iterable[Asset]:
 
 def read_source(immich: Immich, *, include_unnamed: bool = False) -> PeopleFile:
     """The named people (and with `include_unnamed` the others) and all their faces."""
-    people = [
-        p for p in immich.people.iter_all(with_hidden=True) if include_unnamed or p.name.strip()
-    ]
-    wanted = {p.id: p for p in people}
+    # GET /people leaves out unnamed persons with few faces; the scan's people have them
+    wanted = {
+        p.id: p
+        for p in immich.people.iter_all(with_hidden=True)
+        if include_unnamed or p.name.strip()
+    }
     keys: dict[AssetId, AssetKey] = {}
     for asset in _own_assets(immich, with_people=True):
-        if any(p.id in wanted for p in asset.people):
+        shown = [p for p in asset.people if p.id in wanted or include_unnamed or p.name.strip()]
+        for person in shown:
+            wanted.setdefault(person.id, person)
+        if shown:
             keys[asset.id] = asset_key(asset)
+    people = list(wanted.values())
     log.info("Reading the faces of %d source assets that show a wanted person", len(keys))
     faces = immich.faces.faces_of_many(keys)
     records: list[FaceRecord] = []
