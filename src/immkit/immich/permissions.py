@@ -155,6 +155,18 @@ JOBS: tuple[JobRequirement, ...] = (
         ),
     ),
     JobRequirement(
+        "people.duplicates",
+        None,
+        (
+            *_READ_PEOPLE,
+            *_READ_ASSETS,
+            "GET /people/{id}/statistics",
+            "POST /people/{id}/merge",
+            "POST /people",  # undo of a merge
+            "PUT /faces/{id}",  # undo of a merge
+        ),
+    ),
+    JobRequirement(
         "transfer",
         "db",
         ("GET /admin/users", "GET /albums", "GET /albums/{id}", *_READ_PEOPLE, *_READ_ASSETS),
