@@ -152,18 +152,8 @@ JOBS: tuple[JobRequirement, ...] = (
             "PUT /people/{id}/reassign",
             "DELETE /faces/{id}",  # undo
             "DELETE /people/{id}",  # undo
-        ),
-    ),
-    JobRequirement(
-        "people.duplicates",
-        None,
-        (
-            *_READ_PEOPLE,
-            *_READ_ASSETS,
-            "GET /people/{id}/statistics",
-            "POST /people/{id}/merge",
-            "POST /people",  # undo of a merge
-            "PUT /faces/{id}",  # undo of a merge
+            "GET /people/{id}/statistics",  # people duplicates
+            "POST /people/{id}/merge",  # people duplicates --merge
         ),
     ),
     JobRequirement(
