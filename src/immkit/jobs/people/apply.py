@@ -93,12 +93,12 @@ class PeopleExecutor:
     def _create_person(self, action: Action) -> Outcome:
         p = action.params
         name = str(p.get("name") or "")
-        found = self._find_named(name)
+        # the plan found no such person; only a resumed run may have made it already
+        found = self._find_named(name) if self.resuming else None
         undo: list[Action] = []
-        if found is not None:  # made by this run before a crash, or by someone meanwhile
+        if found is not None:  # made by this run before the crash
             person_id = found
-            if self.resuming:
-                undo.append(self._delete_person_action(action, person_id))
+            undo.append(self._delete_person_action(action, person_id))
         else:
             birth = p.get("birth_date")
             created = self.immich.people.create(

@@ -299,7 +299,7 @@ def _actions(order: list[_Target], moves: dict[int, _Moves], report: Report) -> 
                         "is_favorite": p.is_favorite,
                     },
                     reason="no person of that name on the target",
-                    requests={"GET /search/person": 1, "POST /people": 1},
+                    requests={"POST /people": 1},
                     effect=Effect.ADD,
                 )
             )
