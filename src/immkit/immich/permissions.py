@@ -152,6 +152,8 @@ JOBS: tuple[JobRequirement, ...] = (
             "PUT /people/{id}/reassign",
             "DELETE /faces/{id}",  # undo
             "DELETE /people/{id}",  # undo
+            "GET /people/{id}/statistics",  # people duplicates
+            "POST /people/{id}/merge",  # people duplicates --merge
         ),
     ),
     JobRequirement(
