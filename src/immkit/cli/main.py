@@ -15,7 +15,7 @@ from typer._click import Context as ClickContext
 from typer.core import TyperGroup
 
 from immkit import __version__
-from immkit.cli import albums, config_cmd, daemon, doctor, quickstart, runs, sandbox
+from immkit.cli import albums, config_cmd, daemon, doctor, library, quickstart, runs, sandbox
 from immkit.cli.context import AppContext
 from immkit.cli.logs import setup_logging
 from immkit.cli.options import ConfigOpt, JsonOut, ProfileOpt, Quiet, Verbose
@@ -69,6 +69,7 @@ app = typer.Typer(
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(runs.app, name="runs")
 app.add_typer(albums.app, name="albums")
+app.add_typer(library.app, name="library")
 app.command("doctor")(doctor.doctor)
 app.command("daemon")(daemon.daemon)
 app.command("sandbox")(sandbox.sandbox)

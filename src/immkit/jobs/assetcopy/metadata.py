@@ -85,6 +85,18 @@ def mismatches(
     found: list[str] = []
     if checksum_hex(target.checksum) != sha1.lower():
         found.append("checksum differs from the file's")
+    found += _exif_mismatches(source, target)
+    if not set(tag_ids) <= {t.id for t in target.tags}:
+        found.append("tags")
+    if not set(person_ids) <= {p.id for p in target.people}:
+        found.append("named faces")
+    if motion_id is not None and target.live_photo_video_id != motion_id:
+        found.append("live photo link")
+    return found
+
+
+def _exif_mismatches(source: SourceAsset, target: AssetFull) -> list[str]:
+    found: list[str] = []
     if target.is_favorite != source.is_favorite:
         found.append("favourite")
     if target.visibility != source.visibility:
@@ -113,10 +125,4 @@ def mismatches(
             source.local_date_time
         ):
             found.append("time zone")
-    if not set(tag_ids) <= {t.id for t in target.tags}:
-        found.append("tags")
-    if not set(person_ids) <= {p.id for p in target.people}:
-        found.append("named faces")
-    if motion_id is not None and target.live_photo_video_id != motion_id:
-        found.append("live photo link")
     return found

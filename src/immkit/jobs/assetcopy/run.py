@@ -102,9 +102,7 @@ def run_units(
         raise
     finally:
         progress.finish()
-    status = (
-        RunStatus.FAILED if stopped else RunStatus.PARTIAL if failures else RunStatus.DONE
-    )
+    status = RunStatus.FAILED if stopped else RunStatus.PARTIAL if failures else RunStatus.DONE
     journal.finish(run, status)
     return Result(
         run_id=run.id,

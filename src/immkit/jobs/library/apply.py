@@ -106,8 +106,9 @@ def undo_actions(state: UnitState, owner_profile: str | None) -> list[Action]:
             target_label=unit.still.file_name,
             params=params,
             reason=(
-                "trash the uploaded copy" if state.created else "put back the copy's albums, "
-                "tags and metadata"
+                "trash the uploaded copy"
+                if state.created
+                else "put back the copy's albums, tags and metadata"
             ),
             destructive=state.created,
             effect="remove" if state.created else "change",

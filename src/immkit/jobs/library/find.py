@@ -13,12 +13,7 @@ def find_library(admin: Immich, name_or_id: str) -> Library:
         MissingPermission: the key is not an admin's (3.x serves libraries to admins only).
         NotFoundError: no library matches, or the name is ambiguous.
     """
-    me = admin.users.me()
-    if not me.is_admin:
-        raise MissingPermission(
-            f"Libraries can only be read with an admin's API key ({me.email} is not an admin); "
-            "use a profile with an admin key, e.g. --profile admin."
-        )
+    require_admin(admin)
     libraries = admin.libraries.all()
     exact = [lib for lib in libraries if lib.id == name_or_id]
     if exact:
@@ -35,3 +30,17 @@ def find_library(admin: Immich, name_or_id: str) -> Library:
         f"No external library is called {name_or_id!r} (libraries: {listing}); "
         "see `immkit library list`."
     )
+
+
+def require_admin(admin: Immich) -> None:
+    """Refuse a non-admin key with one sentence (3.x serves libraries to admins only).
+
+    Raises:
+        MissingPermission: the key's user is not an admin.
+    """
+    me = admin.users.me()
+    if not me.is_admin:
+        raise MissingPermission(
+            f"Libraries can only be read with an admin's API key ({me.email} is not an admin); "
+            "use a profile with an admin key, e.g. --profile admin."
+        )
