@@ -105,7 +105,10 @@ def _tags(target: Immich, states: Sequence[UnitState]) -> None:
 def _faces(target: Immich, state: UnitState) -> None:
     assert state.target_id is not None
     try:
-        present = target.faces.of_asset(AssetId(state.target_id))
+        # a copy uploaded a moment ago has no detected faces yet (detection is queued after
+        # the upload, and matches the manual faces drawn here by IoU when it runs): ask only
+        # about a copy that existed before
+        present = [] if state.created else target.faces.of_asset(AssetId(state.target_id))
         plan = plan_faces(AssetId(state.target_id), state.unit.still.faces, present)
         for face_id, person_id in plan.reassign:
             target.faces.reassign(FaceId(face_id), PersonId(person_id))
