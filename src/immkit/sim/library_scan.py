@@ -138,8 +138,8 @@ def _link_live_photos(conn: Conn, library_id: str) -> None:
     the simulator reads no metadata, so the shared name stands in for it.
     """
     conn.execute(
-        'WITH pairs AS (SELECT i.id AS still, v.id AS motion FROM asset i JOIN asset v'
-        ' ON v."libraryId" = i."libraryId" AND v.type = \'VIDEO\' AND i.type = \'IMAGE\''
+        "WITH pairs AS (SELECT i.id AS still, v.id AS motion FROM asset i JOIN asset v"
+        " ON v.\"libraryId\" = i.\"libraryId\" AND v.type = 'VIDEO' AND i.type = 'IMAGE'"
         " AND regexp_replace(v.\"originalPath\", '\\.[^./]*$', '')"
         " = regexp_replace(i.\"originalPath\", '\\.[^./]*$', '')"
         ' WHERE i."libraryId" = %s AND i."livePhotoVideoId" IS NULL AND i."deletedAt" IS NULL'

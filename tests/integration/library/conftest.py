@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,7 +115,7 @@ def world(sim: SimServer, tmp_path: Path) -> ExternalLibrary:
 
 
 @pytest.fixture
-def invoke(world: ExternalLibrary, tmp_path: Path) -> Iterator[Invoke]:
+def invoke(world: ExternalLibrary, tmp_path: Path) -> Invoke:
     """Run `immkit …` with the admin's key (or `key=`); `config=` writes a config file."""
 
     def run(*args: str, key: str | None = None, config: str | None = None) -> Result:
@@ -130,7 +130,7 @@ def invoke(world: ExternalLibrary, tmp_path: Path) -> Iterator[Invoke]:
             environ["IMMKIT_CONFIG"] = str(path)
         return CliRunner().invoke(app, list(args), env=environ, catch_exceptions=False)
 
-    yield run
+    return run
 
 
 def json_of(result: Result) -> dict[str, Any]:

@@ -4,6 +4,7 @@ bad input with one sentence and nothing changed."""
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 import pytest
@@ -196,7 +197,7 @@ def test_without_tty_or_yes_nothing_happens(world: ExternalLibrary, invoke: Invo
 
 
 def test_library_list_shows_owner_paths_and_counts(world: ExternalLibrary, invoke: Invoke) -> None:
-    rows = json_of(invoke("library", "list", "--json"))
+    rows: object = json.loads(invoke("library", "list", "--json").stdout)
     assert rows == [
         {
             "id": world.library_id,
