@@ -145,12 +145,18 @@ def plain_upload(immich: Immich, files: list[Path], concurrency: int) -> None:
 
 
 def run_internalize(immich: Immich, library_id: str, concurrency: int, state: Path) -> int:
+    started = time.perf_counter()
     lib = immich.libraries.get(LibraryId(library_id))
     snapshot = collect(immich, lib)
     plan = plan_internalize(snapshot, keep_external=False, profile=None)
+    planned = time.perf_counter()
     with Journal(state / "journal.sqlite3") as journal:
         result = internalize(plan, snapshot, immich, journal, concurrency=concurrency)
     assert result.failed == 0, result.failures[:3]
+    print(
+        f"{'':>18}collect + plan {planned - started:.1f}s, apply "
+        f"{time.perf_counter() - planned:.1f}s"
+    )
     return len(plan.actions)
 
 

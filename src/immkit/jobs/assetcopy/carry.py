@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from pydantic import JsonValue
 
@@ -20,7 +20,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UPDATE_BATCH = 1000
-Each = Callable[[Callable[[UnitState], None], Sequence[UnitState]], None]
+T = TypeVar("T")
+
+
+class Each(Protocol):
+    """Runs a function on every item, a few at a time (the pipeline's worker pool)."""
+
+    def __call__(self, fn: Callable[[T], None], items: Sequence[T], /) -> None: ...
 
 
 def carry(
@@ -35,7 +41,7 @@ def carry(
     per tag) and named faces."""
     _record_albums(states, options)
     each(lambda s: _copy(target, s), states)
-    _metadata(target, [s for s in states if s.ok])
+    _metadata(target, [s for s in states if s.ok], each)
     _tags(target, [s for s in states if s.ok])
     each(lambda s: _faces(target, s), [s for s in states if s.ok and s.unit.still.faces])
 
@@ -60,7 +66,7 @@ def _copy(target: Immich, state: UnitState) -> None:
         state.fail("copy albums and favourite", exc)
 
 
-def _metadata(target: Immich, states: Sequence[UnitState]) -> None:
+def _metadata(target: Immich, states: Sequence[UnitState], each: Each) -> None:
     by_target = {s.target_id: s for s in states if s.target_id}
     items: list[tuple[str, dict[str, JsonValue]]] = []
     for state in states:
@@ -69,16 +75,24 @@ def _metadata(target: Immich, states: Sequence[UnitState]) -> None:
         if state.motion_target_id and not state.motion_created:
             items.append((state.motion_target_id, {"visibility": "hidden"}))
             by_target[state.motion_target_id] = state
-    for body, ids in group_updates(items):
-        for start in range(0, len(ids), UPDATE_BATCH):
-            chunk = ids[start : start + UPDATE_BATCH]
-            try:
-                target.client.call("PUT", "/assets", json={"ids": chunk, **body})
-            except Exception as exc:
-                if not step_error(exc):
-                    raise
-                for asset_id in chunk:
-                    by_target[asset_id].fail("metadata", exc)
+    calls = [
+        (body, ids[start : start + UPDATE_BATCH])
+        for body, ids in group_updates(items)
+        for start in range(0, len(ids), UPDATE_BATCH)
+    ]
+
+    def send(call: tuple[dict[str, JsonValue], list[str]]) -> None:
+        body, chunk = call
+        try:
+            target.client.call("PUT", "/assets", json={"ids": chunk, **body})
+        except Exception as exc:
+            if not step_error(exc):
+                raise
+            for asset_id in chunk:
+                by_target[asset_id].fail("metadata", exc)
+
+    # dates rarely repeat, so most groups hold one asset: send them side by side
+    each(send, calls)
 
 
 def _tags(target: Immich, states: Sequence[UnitState]) -> None:

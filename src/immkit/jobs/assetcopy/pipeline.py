@@ -80,8 +80,9 @@ class AssetCopier:
 
     # -- phases -----------------------------------------------------------------------
 
-    def _each(self, fn: Callable[[UnitState], None], states: Sequence[UnitState]) -> None:
-        for future in [self._pool.submit(fn, s) for s in states]:
+    def _each(self, fn: Callable[[T], None], items: Sequence[T]) -> None:
+        """`fn` on every item, `workers` at a time; a bug's exception propagates."""
+        for future in [self._pool.submit(fn, item) for item in items]:
             future.result()
 
     def _upload(self, state: UnitState) -> None:

@@ -68,7 +68,7 @@ def internalize(
             undo_of,
             journal,
             progress=progress,
-            batch_size=batch_size or max(8, 8 * concurrency),
+            batch_size=batch_size or max(16, 16 * concurrency),
         )
 
 
