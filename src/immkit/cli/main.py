@@ -15,7 +15,18 @@ from typer._click import Context as ClickContext
 from typer.core import TyperGroup
 
 from immkit import __version__
-from immkit.cli import albums, config_cmd, daemon, doctor, people, quickstart, runs, sandbox, transfer
+from immkit.cli import (
+    albums,
+    config_cmd,
+    daemon,
+    doctor,
+    library,
+    people,
+    quickstart,
+    runs,
+    sandbox,
+    transfer,
+)
 from immkit.cli.context import AppContext
 from immkit.cli.logs import setup_logging
 from immkit.cli.options import ConfigOpt, JsonOut, ProfileOpt, Quiet, Verbose
@@ -71,6 +82,7 @@ app.add_typer(runs.app, name="runs")
 app.add_typer(albums.app, name="albums")
 app.add_typer(transfer.app, name="transfer")
 app.add_typer(people.app, name="people")
+app.add_typer(library.app, name="library")
 app.command("doctor")(doctor.doctor)
 app.command("daemon")(daemon.daemon)
 app.command("sandbox")(sandbox.sandbox)

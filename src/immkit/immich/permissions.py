@@ -191,7 +191,20 @@ JOBS: tuple[JobRequirement, ...] = (
             *_READ_ASSETS,
             "PUT /assets/copy",
             *_UPLOAD,
+            "GET /admin/users",  # the owner's e-mail in messages
+            "GET /tags",
+            "PUT /tags/{id}/assets",
+            "DELETE /tags/{id}/assets",  # undo
+            "DELETE /albums/{id}/assets",  # undo
+            "PUT /faces/{id}",  # a detected face on the copy given its person
+            "PUT /assets/{id}",  # live photo link on an existing copy; undo of metadata
+            # also POST /libraries/{id}/validate: admin-only, no permission of its own in 3.1
         ),
+    ),
+    JobRequirement(
+        "library.list",
+        None,
+        ("GET /users/me", "GET /admin/users", "GET /libraries", "GET /libraries/{id}/statistics"),
     ),
 )
 
