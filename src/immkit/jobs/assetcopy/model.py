@@ -30,6 +30,8 @@ class SourceAsset(BaseModel):
     path: str
     type: str
     size: int | None = None
+    # the server's SHA-1 (hex), when known: lets the target be asked before downloading
+    checksum: str = ""
     file_created_at: str
     file_modified_at: str | None = None
     local_date_time: str | None = None

@@ -19,9 +19,10 @@ from typing import TypeVar
 
 from pydantic import JsonValue
 
-from immkit.immich import AssetFull, AssetId, AssetUpdate, Immich
+from immkit.immich import AssetFull, AssetId, AssetUpdate, Immich, UploadCheck
 from immkit.jobs.assetcopy.carry import carry
 from immkit.jobs.assetcopy.files import SourceMode, UnreadableFile, original
+from immkit.jobs.assetcopy.mapping import AccountMap, people_for, tags_for
 from immkit.jobs.assetcopy.metadata import checksum_hex, mismatches
 from immkit.jobs.assetcopy.model import SourceAsset, Unit
 from immkit.jobs.assetcopy.state import UnitState, step_error
@@ -42,14 +43,27 @@ class CopyOptions:
     workers: int = 4
     # albums the target asset is in already (None: unknown, treated as none)
     albums_of: Callable[[str], set[str]] | None = None
+    # another account: its albums, tags and people by source id (None: the same account)
+    mapping: AccountMap | None = None
+    # ask the target for the units' checksums first (`bulk-upload-check`): bytes it has
+    # are neither downloaded nor uploaded again (needs `SourceAsset.checksum`)
+    precheck: bool = False
+    # a copy the target has already is this job's own upload from an interrupted attempt
+    # (the caller planned away every copy that was there before): it counts as created,
+    # so undo removes it, and one in the target's trash is taken back out
+    duplicates_are_ours: bool = False
+
+
+class CorruptDownload(Exception):
+    """The bytes read do not have the checksum the source server recorded."""
 
 
 class AssetCopier:
-    """Copies units from `source` to `target`, the same account (library internalization).
+    """Copies units from `source` to `target` (one account, or two with a mapping).
 
-    The carry step uses `PUT /assets/copy`, which needs both assets in one account; the
-    API-mode transfer between users (issue 5) will add a carry that maps albums, tags and
-    people, keeping the upload, verify and delete steps.
+    Within one account the carry step uses `PUT /assets/copy`; between two users
+    (`CopyOptions.mapping`, the API-mode transfer) it maps albums, tags and people to
+    the target's, with the same upload, verify and delete steps.
     """
 
     def __init__(self, source: Immich, target: Immich, options: CopyOptions) -> None:
@@ -59,6 +73,7 @@ class AssetCopier:
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, options.workers), thread_name_prefix="assetcopy"
         )
+        self._known: dict[str, UploadCheck] = {}
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -71,6 +86,7 @@ class AssetCopier:
 
     def copy_batch(self, units: Sequence[Unit]) -> list[UnitState]:
         states = [UnitState(unit) for unit in units]
+        self._known = self._precheck(units) if self.options.precheck else {}
         self._each(self._upload, states)
         carry(self.target, self.source, [s for s in states if s.ok], self.options, self._each)
         self._each(self._verify, [s for s in states if s.ok])
@@ -98,7 +114,7 @@ class AssetCopier:
                 favorite=unit.still.is_favorite,
                 live=state.motion_target_id,
             )
-        except UnreadableFile as exc:
+        except (UnreadableFile, CorruptDownload) as exc:
             state.fail("read", exc)
             return
         except Exception as exc:
@@ -106,13 +122,40 @@ class AssetCopier:
                 raise
             state.fail("upload", exc)
             return
+        if self.options.duplicates_are_ours:
+            state.resumed = not state.created
+            state.created = True
+            state.motion_created = state.motion_target_id is not None
         if not state.created:
             self._adopt_existing(state)
+
+    def _precheck(self, units: Sequence[Unit]) -> dict[str, UploadCheck]:
+        """Checksum → the target's verdict, for every file of the batch in one call."""
+        sums = {
+            a.checksum: a.checksum
+            for u in units
+            for a in (u.still, u.motion)
+            if a is not None and a.checksum
+        }
+        if not sums:
+            return {}
+        found = self.target.assets.bulk_upload_check(sums)
+        return {c.id: c for c in found if c.action == "reject" and c.asset_id}
 
     def _send(
         self, asset: SourceAsset, *, visibility: str, favorite: bool | None, live: str | None
     ) -> tuple[str, bool, str, bool]:
+        known = self._known.get(asset.checksum) if asset.checksum else None
+        if known is not None and known.asset_id is not None:
+            if known.is_trashed and self.options.duplicates_are_ours:
+                self.target.assets.restore([known.asset_id])
+            log.debug("%s %s: the target has it (%s)", asset.file_name, asset.id, known.asset_id)
+            return known.asset_id, False, asset.checksum, False
         with original(self.source, asset, self.options.source_mode, self.options.tmp_dir) as got:
+            if asset.checksum and got.sha1.lower() != asset.checksum.lower():
+                raise CorruptDownload(
+                    f"the file read for {asset.file_name} does not have the server's checksum"
+                )
             result = self.target.assets.upload(
                 got.path,
                 file_created_at=asset.date_time_original or asset.file_created_at,
@@ -148,12 +191,13 @@ class AssetCopier:
         assert state.target_id is not None
         try:
             copy = self.target.assets.get_full(AssetId(state.target_id))
+            mapping = self.options.mapping
             wrong = mismatches(
                 unit.still,
                 copy,
                 sha1=state.sha1,
-                tag_ids=unit.still.tags,
-                person_ids=sorted({f.person_id for f in unit.still.faces}),
+                tag_ids=tags_for(unit.still, mapping),
+                person_ids=people_for(unit.still, mapping),
                 motion_id=state.motion_target_id,
             )
             if unit.motion is not None and state.motion_target_id is not None:

@@ -22,6 +22,8 @@ class UnitState:
     sha1: str = ""
     motion_sha1: str = ""
     read_locally: bool = False
+    # the target had these bytes from an earlier, interrupted attempt of this same job
+    resumed: bool = False
     # the target's metadata before we touched it, when it existed already (for undo)
     before: dict[str, JsonValue] | None = None
     albums_added: list[str] = field(default_factory=list)
@@ -55,6 +57,7 @@ class UnitState:
             "motion_created": self.motion_created,
             "sha1": self.sha1,
             "read_locally": self.read_locally,
+            "resumed": self.resumed,
             "albums_added": list(self.albums_added),
             "tags_added": list(self.tags_added),
             "faces_created": self.faces_created,
