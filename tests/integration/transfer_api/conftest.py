@@ -155,12 +155,14 @@ def pair(sim: SimServer) -> Pair:
 
 @pytest.fixture
 def invoke(pair: Pair, tmp_path: Path) -> Invoke:
-    """Run `immkit --profile alice …` with profiles alice, bob and carol (no database)."""
+    """Run `immkit --profile alice …` with profiles alice, bob, carol and alice2 (alice's
+    key again); no database_url, so transfer defaults to API mode."""
     config = tmp_path / "config.toml"
+    profiles = {**pair.keys, "alice2": pair.keys["alice"]}  # a second profile, same user
     config.write_text(
         "".join(
             f'[profiles.{who}]\nurl = "{pair.sim.url}"\napi_key = "{key}"\n\n'
-            for who, key in pair.keys.items()
+            for who, key in profiles.items()
         ),
         encoding="utf-8",
     )
