@@ -81,10 +81,7 @@ def test_failed_verification_leaves_the_source_and_a_rerun_finishes(
 
 
 def test_photo_the_target_already_has_stays_with_the_source(pair: Pair, invoke: Invoke) -> None:
-    with pair.sim.state.db.connection() as conn:
-        path = conn.execute(
-            'SELECT "originalPath" AS p FROM asset WHERE id = %s', (pair.ids["forest.jpg"],)
-        ).fetchone()["p"]
+    path = pair.call("alice", "GET", f"/assets/{pair.ids['forest.jpg']}")["originalPath"]
     pair.upload("bob", "forest-bob.jpg", Path(path).read_bytes())
     dry = json_of(invoke(*MOVE, "--dry-run", "--json"))
     assert dry["counts"]["duplicates"] == 1
