@@ -169,7 +169,7 @@ def render_api_plan(
         console.print(f"  … and {len(plan.actions) - len(shown):,} more", markup=False)
     lines = [
         f"photos to move: {tally.photos:,} ({tally.files:,} files, {tally.live_photos:,} live "
-        f"photos, {_size(tally.bytes)} to download and upload)",
+        f"photo(s), {_size(tally.bytes)} to download and upload)",
         f"to trash at the source once verified: {tally.to_trash:,} files",
         f"people: {_names(tally.people_reused, verbose)} reused, "
         f"{_names(tally.people_created, verbose)} created; {tally.faces:,} named faces",
@@ -183,8 +183,9 @@ def render_api_plan(
         console.print(f"  {line}", soft_wrap=True, markup=False)
     if tally.albums_left:
         console.print(
-            f"! The target may not add to {_names(tally.albums_left, verbose)}: the copies will "
-            "not be in it and the photos leave it (share it with the target as editor first).",
+            f"! The target may not add to the album(s) {', '.join(tally.albums_left)}: the "
+            "copies will not be in them and the photos leave them (share them with the target "
+            "as editor first).",
             soft_wrap=True,
             markup=False,
         )

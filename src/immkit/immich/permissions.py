@@ -165,15 +165,18 @@ JOBS: tuple[JobRequirement, ...] = (
     JobRequirement(
         "transfer",
         "api",
+        # one entry for both keys: the source's reads, downloads and trashes; the
+        # target's uploads, metadata, albums, tags, people and faces
         (
-            "GET /users",
             "GET /albums",
-            "GET /albums/{id}",
-            "PUT /albums/{id}/users",
             *_READ_PEOPLE,
             *_READ_ASSETS,
-            "POST /people",
             *_UPLOAD,
+            "GET /tags",
+            "PUT /tags",  # the target's tags of the same value, with parents
+            "PUT /tags/{id}/assets",
+            "POST /people",  # a person of that name when the target has none
+            "PUT /faces/{id}",  # a detected face on a copy given its person
         ),
     ),
     JobRequirement(
