@@ -88,3 +88,15 @@ def test_undo_restores_the_source_and_trashes_the_copies(pair: Pair, invoke: Inv
     assert set(pair.live("alice")) >= HOLIDAY
     assert pair.trashed("bob") >= HOLIDAY
     assert HOLIDAY - {"IMG_LIVE.mov"} <= pair.album_files("alice", pair.albums["Holiday"])
+
+
+def test_tag_and_person_select_through_the_api(pair: Pair, invoke: Invoke) -> None:
+    by_tag = invoke("transfer", "--tag", "Places/Sea", "--to-profile", "bob", "--yes")
+    assert by_tag.exit_code == 0, by_tag.output
+    assert pair.trashed("alice") == {"beach.jpg"}
+    by_person = invoke(
+        "transfer", "--person", "ben", "--to-profile", "bob", "--to", "bob@example.com", "--yes"
+    )
+    assert by_person.exit_code == 0, by_person.output
+    assert pair.trashed("alice") == {"beach.jpg", "family.jpg"}
+    assert {"beach.jpg", "family.jpg"} <= set(pair.live("bob"))
