@@ -20,6 +20,7 @@ from immkit.cli import (
     config_cmd,
     daemon,
     doctor,
+    library,
     people,
     quickstart,
     runs,
@@ -81,6 +82,7 @@ app.add_typer(runs.app, name="runs")
 app.add_typer(albums.app, name="albums")
 app.add_typer(transfer.app, name="transfer")
 app.add_typer(people.app, name="people")
+app.add_typer(library.app, name="library")
 app.command("doctor")(doctor.doctor)
 app.command("daemon")(daemon.daemon)
 app.command("sandbox")(sandbox.sandbox)

@@ -13,6 +13,7 @@ from immkit.cli.options import DryRun, JsonOut, Yes
 from immkit.cli.progress import make_progress
 from immkit.cli.render import render_plan, render_result
 from immkit.cli.runs import register_executor
+from immkit.cli.transfer_api import ApiArgs, run_api
 from immkit.cli.transfer_render import render_transfer
 from immkit.engine import Executor, Journal
 from immkit.errors import ConfigError, ConfirmationRequired, InputError
@@ -70,6 +71,20 @@ def transfer(
             "copy in their albums (merge).",
         ),
     ] = "skip",
+    from_profile: Annotated[
+        str | None,
+        typer.Option(
+            "--from-profile",
+            metavar="PROFILE",
+            help="API mode: the profile with the source user's key (default: the current one).",
+        ),
+    ] = None,
+    to_profile: Annotated[
+        str | None,
+        typer.Option(
+            "--to-profile", metavar="PROFILE", help="API mode: the profile with the target's key."
+        ),
+    ] = None,
     dry_run: DryRun = False,
     yes: Yes = False,
     json_out: JsonOut = False,
@@ -78,18 +93,25 @@ def transfer(
 
     Runs as ONE database transaction (undo with `immkit runs undo RUN`). Files on disk
     stay where they are. Without arguments on a terminal it asks what to move.
+    Without database access, --mode api copies each photo from the source's key
+    (--from-profile, default the current profile) to the target's (--to-profile),
+    then trashes the source's once the copy is verified.
 
     Example: immkit transfer --album "Holiday 2024" --to bob@example.com --dry-run
     """
     if ctx.invoked_subcommand is not None:
         return
     app_ = app_context(ctx)
-    dsn = _database_url(app_, mode)
-    chosen = [k for k, v in (("album", album), ("tag", tag), ("person", person)) if v]
-    if len(chosen) > 1:
-        raise InputError("Give one of --album, --tag or --person, not several.")
-    if duplicates not in ("skip", "merge"):
-        raise InputError(f"--duplicates must be skip or merge, not {duplicates!r}.")
+    api = _api_mode(app_, mode, from_profile, to_profile)
+    dsn = "" if api else _database_url(app_, mode)
+    chosen = _chosen(album, tag, person, duplicates)
+    if api:
+        run_api(
+            app_,
+            ApiArgs(chosen[0] if chosen else None, album or tag or person, to, from_, from_profile,
+                    to_profile, include_album, duplicates, dry_run, yes, json_out),
+        )  # fmt: skip
+        return
     if not chosen or to is None:
         if not sys.stdin.isatty():
             raise InputError(
@@ -165,16 +187,33 @@ def repair_faces(ctx: typer.Context, dry_run: DryRun = False, yes: Yes = False) 
         raise typer.Exit(result.exit_code)
 
 
+def _chosen(album: str | None, tag: str | None, person: str | None, duplicates: str) -> list[str]:
+    chosen = [k for k, v in (("album", album), ("tag", tag), ("person", person)) if v]
+    if len(chosen) > 1:
+        raise InputError("Give one of --album, --tag or --person, not several.")
+    if duplicates not in ("skip", "merge"):
+        raise InputError(f"--duplicates must be skip or merge, not {duplicates!r}.")
+    return chosen
+
+
+def _api_mode(
+    app_: AppContext, mode: str | None, from_profile: str | None, to_profile: str | None
+) -> bool:
+    """--mode, else db when the profile has a database_url, else api."""
+    if mode not in (None, "db", "api"):
+        raise InputError(f"--mode must be db or api, not {mode!r}.")
+    api = mode == "api" or (mode is None and app_.profile.database_url is None)
+    if not api and (from_profile or to_profile):
+        raise InputError(
+            "--from-profile and --to-profile are for --mode api; in database mode give the "
+            "users with --from and --to."
+        )
+    return api
+
+
 def _database_url(app_: AppContext, mode: str | None) -> str:
     profile = app_.profile
     url = profile.database_url
-    if mode not in (None, "db", "api"):
-        raise InputError(f"--mode must be db or api, not {mode!r}.")
-    if mode == "api" or (mode is None and url is None):
-        raise InputError(
-            "API mode (--mode api, no database access) is not available yet; give the "
-            f"profile {profile.name} a database_url (or database_url_file) and use --mode db."
-        )
     if url is None:
         raise ConfigError(
             f"Profile {profile.name} has no database_url; add it (or database_url_file) "

@@ -9,7 +9,14 @@ from pathlib import Path
 
 from immkit.immich.bodies import AssetUpdate, Timestamp
 from immkit.immich.client import Downloaded, FilePart, ImmichClient
-from immkit.immich.models import Asset, AssetId, UploadCheck, UploadCheckResults, UploadResult
+from immkit.immich.models import (
+    Asset,
+    AssetFull,
+    AssetId,
+    UploadCheck,
+    UploadCheckResults,
+    UploadResult,
+)
 from immkit.immich.wire import parse
 
 UPLOAD_CHECK_BATCH = 1000
@@ -77,6 +84,11 @@ class AssetsApi:
     def get(self, asset_id: AssetId) -> Asset:
         data = self._client.call("GET", "/assets/{id}", path_params={"id": asset_id})
         return parse(Asset, data, "GET /assets/{id}")
+
+    def get_full(self, asset_id: AssetId) -> AssetFull:
+        """`GET /assets/{id}` with its tags, for read-back verification."""
+        data = self._client.call("GET", "/assets/{id}", path_params={"id": asset_id})
+        return parse(AssetFull, data, "GET /assets/{id}")
 
     def update(self, asset_id: AssetId, update: AssetUpdate) -> Asset:
         """`PUT /assets/{id}` with only the fields set in `update`."""

@@ -314,3 +314,9 @@ class ImportPathCheck(WireModel):
 
 class LibraryValidation(WireModel):
     import_paths: list[ImportPathCheck] = Field(default_factory=list)
+
+
+class AssetFull(Asset):
+    """`GET /assets/{id}`: the asset with its tags (search results carry none)."""
+
+    tags: list[Tag] = Field(default_factory=list)

@@ -165,15 +165,18 @@ JOBS: tuple[JobRequirement, ...] = (
     JobRequirement(
         "transfer",
         "api",
+        # one entry for both keys: the source's reads, downloads and trashes; the
+        # target's uploads, metadata, albums, tags, people and faces
         (
-            "GET /users",
             "GET /albums",
-            "GET /albums/{id}",
-            "PUT /albums/{id}/users",
             *_READ_PEOPLE,
             *_READ_ASSETS,
-            "POST /people",
             *_UPLOAD,
+            "GET /tags",
+            "PUT /tags",  # the target's tags of the same value, with parents
+            "PUT /tags/{id}/assets",
+            "POST /people",  # a person of that name when the target has none
+            "PUT /faces/{id}",  # a detected face on a copy given its person
         ),
     ),
     JobRequirement(
@@ -191,7 +194,20 @@ JOBS: tuple[JobRequirement, ...] = (
             *_READ_ASSETS,
             "PUT /assets/copy",
             *_UPLOAD,
+            "GET /admin/users",  # the owner's e-mail in messages
+            "GET /tags",
+            "PUT /tags/{id}/assets",
+            "DELETE /tags/{id}/assets",  # undo
+            "DELETE /albums/{id}/assets",  # undo
+            "PUT /faces/{id}",  # a detected face on the copy given its person
+            "PUT /assets/{id}",  # live photo link on an existing copy; undo of metadata
+            # also POST /libraries/{id}/validate: admin-only, no permission of its own in 3.1
         ),
+    ),
+    JobRequirement(
+        "library.list",
+        None,
+        ("GET /users/me", "GET /admin/users", "GET /libraries", "GET /libraries/{id}/statistics"),
     ),
 )
 

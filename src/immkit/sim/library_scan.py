@@ -86,6 +86,7 @@ def scan_library(conn: Conn, library_id: str) -> tuple[int, int]:
             " status = 'trashed', \"updatedAt\" = now() WHERE id = ANY(%s::uuid[])",
             (gone,),
         )
+    _link_live_photos(conn, library_id)
     conn.execute('UPDATE library SET "refreshedAt" = now() WHERE id = %s', (library_id,))
     log.info("library %s scanned: %d added, %d offline", library_id, added, len(gone))
     return added, len(gone)
@@ -127,6 +128,27 @@ def _add(conn: Conn, library_id: str, owner_id: str, path: Path) -> None:
     conn.execute(
         'INSERT INTO asset_job_status ("assetId", "metadataExtractedAt") VALUES (%s, now())',
         (asset_id,),
+    )
+
+
+def _link_live_photos(conn: Conn, library_id: str) -> None:
+    """Pair a still with the video of the same folder and stem, and hide the video.
+
+    3.1 pairs them by the Apple ContentIdentifier both files carry in their metadata;
+    the simulator reads no metadata, so the shared name stands in for it.
+    """
+    conn.execute(
+        "WITH pairs AS (SELECT i.id AS still, v.id AS motion FROM asset i JOIN asset v"
+        " ON v.\"libraryId\" = i.\"libraryId\" AND v.type = 'VIDEO' AND i.type = 'IMAGE'"
+        " AND regexp_replace(v.\"originalPath\", '\\.[^./]*$', '')"
+        " = regexp_replace(i.\"originalPath\", '\\.[^./]*$', '')"
+        ' WHERE i."libraryId" = %s AND i."livePhotoVideoId" IS NULL AND i."deletedAt" IS NULL'
+        ' AND v."deletedAt" IS NULL),'
+        ' linked AS (UPDATE asset a SET "livePhotoVideoId" = p.motion, "updatedAt" = now()'
+        " FROM pairs p WHERE a.id = p.still RETURNING p.motion)"
+        " UPDATE asset SET visibility = 'hidden', \"updatedAt\" = now()"
+        " WHERE id IN (SELECT motion FROM linked)",
+        (library_id,),
     )
 
 

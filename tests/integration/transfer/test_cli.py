@@ -101,7 +101,7 @@ def test_duplicate_policy_merge_puts_the_targets_copy_in_the_album(
         (["--person", "Nope", "--to", "bob@example.com"], "No person 'Nope'"),
         (["--album", "Holiday", "--from", "carol@example.com", "--to", "bob@example.com"],
          "not owned by carol@example.com"),
-        (["--album", "Holiday", "--to", "bob@example.com", "--mode", "api"], "not available yet"),
+        (["--album", "Holiday", "--to", "bob@example.com", "--mode", "api"], "needs --to-profile"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_sentence_exit_2_nothing_changed(

@@ -29,6 +29,7 @@ def test_all_grants_every_job_to_an_admin() -> None:
         "transfer (db)",
         "transfer (api)",
         "library.internalize",
+        "library.list",
     }
 
 
