@@ -43,7 +43,7 @@ from immkit.immich import Immich
 from immkit.jobs.people.collect import read_source
 from immkit.jobs.people.match import Box, iou
 from immkit.jobs.people.plan import Options
-from immkit.jobs.people.run import import_people
+from immkit.jobs.people.run import ImportOutcome, import_people
 from immkit.sim import seed
 from immkit.sim.database import create_database, install_schema
 
@@ -105,6 +105,17 @@ def seed_world(url: str, assets: int, persons: int, faces: int) -> Users:
         for table in ("asset", "asset_exif", "asset_face", "person"):
             conn.execute(f"ANALYZE {table}")
     return Users(keys["source"][1], keys["target"][1], keys["naive"][1])
+
+
+def migrate(url: str, users: Users, concurrency: int, state: Path) -> ImportOutcome:
+    """immkit's way: the job's Python API, source → target, journaled under `state`."""
+    src = Immich.connect(url, users.source, concurrency=concurrency)
+    dst = Immich.connect(url, users.target, concurrency=concurrency)
+    with src, dst, Journal(state / "journal.sqlite3") as journal:
+        source = read_source(src)
+        return import_people(
+            dst, source, Options(), journal=journal, profile="bench", dry_run=False
+        )
 
 
 def timed(sim: SimHandle, work: Callable[[], T]) -> tuple[T, float, Counter[str]]:
@@ -218,17 +229,9 @@ def main(argv: list[str] | None = None) -> None:
             f"{args.faces:,} faces per side in {time.perf_counter() - started:.1f} s"
         )
         with simulator(url) as sim, tempfile.TemporaryDirectory() as state:
-            src = Immich.connect(sim.url, users.source, concurrency=args.concurrency)
-            dst = Immich.connect(sim.url, users.target, concurrency=args.concurrency)
-            with src, dst, Journal(Path(state) / "journal.sqlite3") as journal:
-
-                def migrate() -> Any:
-                    source = read_source(src)
-                    return import_people(
-                        dst, source, Options(), journal=journal, profile="bench", dry_run=False
-                    )
-
-                outcome, wall, counts = timed(sim, migrate)
+            outcome, wall, counts = timed(
+                sim, lambda: migrate(sim.url, users, args.concurrency, Path(state))
+            )
             report = outcome.report
             print(f"\nconcurrency limit {args.concurrency} for both")
             print(
