@@ -60,7 +60,7 @@ def test_a_rerun_after_a_crash_completes_without_doubles(one_server: World) -> N
     ):
         source = read_source(src)
         options = Options(create_missing=True)
-        # crash after creating Alice and assigning her faces, before Bob
+        # crash after creating Alice, before Bob (persons come first, then faces)
         with pytest.raises(Crash):
             import_people(
                 dst,
@@ -69,16 +69,17 @@ def test_a_rerun_after_a_crash_completes_without_doubles(one_server: World) -> N
                 journal=journal,
                 profile="dst",
                 dry_run=False,
-                executor=CrashingExecutor(dst, after=3),
+                executor=CrashingExecutor(dst, after=1),
             )
         [crashed] = journal.runs()
         assert crashed.status.value == "failed"
-    assert world.dst.names("IMG_0.jpg") == ["Alice"]
+    assert len(world.dst.people_named("Alice")) == 1
     document = world.migrate_json("--create-missing-faces")
     kinds = [a["kind"] for a in document["plan"]["actions"]]
     assert PeopleKind.CREATE_PERSON.value in kinds  # Bob, not Alice again
     assert document["report"]["people_create"] == ["Bob"]
-    assert document["report"]["faces_already"] == 4
+    assert document["report"]["people_reuse"] == ["Alice"]
+    assert document["report"]["faces_assign"] == 4
     for photo in photos:
         assert world.dst.faces(photo.name) == [("Alice", "machine-learning"), ("Bob", "manual")]
     assert len(world.dst.people_named("Alice")) == 1

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from immkit.immich import Face, Person
+from immkit.jobs.people import plan as plan_module
 from immkit.jobs.people.collect import TargetSnapshot
 from immkit.jobs.people.exportfile import FaceRecord, PeopleFile, PersonRecord
 from immkit.jobs.people.match import AssetKey, Box, match_assets
@@ -52,8 +55,8 @@ def test_create_then_assign_then_picture() -> None:
         PeopleKind.ASSIGN,
         PeopleKind.SET_FEATURE,
     ]
-    assert plan.actions[1].params["faces"] == [["f1", "t1", "u1"]]
-    assert plan.actions[2].params["faces"] == [["f0", "t0", None]]
+    assert plan.actions[1].params["groups"][0]["faces"] == [["f1", "t1", "u1"]]
+    assert plan.actions[2].params["groups"][0]["faces"] == [["f0", "t0", None]]
     assert report.faces_unmatched == ["IMG_2.jpg"]
     assert report.people_create == ["Alice"]
 
@@ -63,7 +66,7 @@ def test_existing_person_is_reused_and_right_faces_are_left_alone() -> None:
     snap = _snapshot({"t0": [_face("f0", alice)], "t1": [_face("f1", None)], "t2": []}, [alice])
     plan, report = plan_import(_source(2), snap)
     assert [a.kind for a in plan.actions] == [PeopleKind.ASSIGN]
-    assert plan.actions[0].params["person_id"] == "p-alice"
+    assert plan.actions[0].params["groups"][0]["person_id"] == "p-alice"
     assert report.faces_already == 1
     assert report.people_reuse == ["Alice"]
 
@@ -83,7 +86,7 @@ def test_missing_faces_are_drawn_in_the_target_frame() -> None:
     snap = _snapshot({"t0": [other]})
     plan, report = plan_import(_source(1), snap, Options(create_missing=True))
     [draw] = [a for a in plan.actions if a.kind == PeopleKind.CREATE_FACES]
-    assert draw.params["faces"] == [["t0", 500, 500, 50, 50, 100, 150]]
+    assert draw.params["groups"][0]["faces"] == [["t0", 500, 500, 50, 50, 100, 150]]
     assert report.faces_create == 1
 
 
@@ -102,3 +105,27 @@ def test_detection_warning() -> None:
     plan, report = plan_import(source, snap)
     assert report.detection_not_run
     assert any("Face detection seems not to have run" in n for n in plan.notes)
+
+
+def test_face_actions_cover_many_persons_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Persons one per action; faces and pictures in few actions (their calls run side by
+    side), at most BATCH faces each, one person's faces split across two if need be."""
+    monkeypatch.setattr(plan_module, "BATCH", 3)
+    people = [PersonRecord(f"s-{n}", n) for n in ("Alice", "Bob", "Carol")]
+    keys = [AssetKey(f"s{i}", f"c{i}", f"IMG_{i}.jpg") for i in range(6)]
+    source = PeopleFile(people, [FaceRecord(people[i // 2].key, keys[i], BOX) for i in range(6)])
+    targets = [AssetKey(f"t{i}", f"c{i}", f"IMG_{i}.jpg") for i in range(6)]
+    faces = {f"t{i}": [_face(f"f{i}", None)] for i in range(6)}
+    snap = TargetSnapshot("me", {k.id: k for k in targets}, match_assets(keys, targets), faces)
+    plan, _ = plan_import(source, snap)
+    assert [a.kind for a in plan.actions] == [PeopleKind.CREATE_PERSON] * 3 + [
+        PeopleKind.ASSIGN,
+        PeopleKind.ASSIGN,
+        PeopleKind.SET_FEATURE,
+    ]
+    first, second = (a.params["groups"] for a in plan.actions[3:5])
+    assert [(g["name"], len(g["faces"])) for g in first] == [("Alice", 2), ("Bob", 1)]
+    assert [(g["name"], len(g["faces"])) for g in second] == [("Bob", 1), ("Carol", 2)]
+    assert plan.actions[3].requests == {"PUT /faces/{id}": 3}
+    assert plan.actions[3].target_label == "Alice and Bob"
+    assert len(plan.actions[5].params["groups"]) == 3

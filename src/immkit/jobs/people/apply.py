@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 from pydantic import JsonValue
 
@@ -26,10 +26,25 @@ from immkit.jobs.people.restore import MergeRestorer
 log = logging.getLogger(__name__)
 
 
+Group = tuple[Mapping[str, JsonValue], PersonId]
+"""One person's part of an action (its params) and the person's id on the target."""
+
+
 def _rows(value: JsonValue) -> list[list[JsonValue]]:
     if not isinstance(value, list) or not all(isinstance(v, list) for v in value):
         raise TypeError("faces must be a list of lists")
     return value  # type: ignore[return-value]
+
+
+def _mappings(value: JsonValue, what: str) -> list[Mapping[str, JsonValue]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise TypeError(f"{what} must be a list of objects")
+    return value  # type: ignore[return-value]
+
+
+def _groups(params: dict[str, JsonValue]) -> list[Mapping[str, JsonValue]]:
+    """An action's per-person parts; actions of one person (older runs' undo) are one part."""
+    return _mappings(params["groups"], "groups") if "groups" in params else [params]
 
 
 class PeopleExecutor:
@@ -46,7 +61,7 @@ class PeopleExecutor:
         if kind is PeopleKind.CREATE_PERSON:
             return self._create_person(action)
         if kind is PeopleKind.DELETE_PERSON:
-            return self._delete_person(action)
+            return self._delete_people(action)
         if kind is PeopleKind.DELETE_FACES:
             return self._delete_faces(action)
         if kind is PeopleKind.UNASSIGN:
@@ -55,16 +70,14 @@ class PeopleExecutor:
             return self._merge.merge(action)
         if kind is PeopleKind.UNMERGE:
             return self._merge.restore(action)
-        person = self._person(action.params)
+        groups = self._resolve(_groups(action.params))
         if kind is PeopleKind.REASSIGN:
-            return self._reassign(action, person)
+            return self._reassign(action, groups)
         if kind is PeopleKind.ASSIGN:
-            return self._assign(action, person)
+            return self._assign(action, groups)
         if kind is PeopleKind.CREATE_FACES:
-            return self._create_faces(action, person)
-        asset = AssetId(str(action.params["asset_id"]))
-        self.immich.people.update(person, PersonUpdate(feature_face_asset_id=asset))
-        return Outcome(detail={"person_id": person, "asset_id": asset})
+            return self._create_faces(action, groups)
+        return self._set_features(groups)
 
     # -- persons ----------------------------------------------------------------------
 
@@ -76,7 +89,7 @@ class PeopleExecutor:
                 return person.id
         return None
 
-    def _person(self, params: dict[str, JsonValue]) -> PersonId:
+    def _person(self, params: Mapping[str, JsonValue]) -> PersonId:
         if isinstance(params.get("person_id"), str):
             return PersonId(str(params["person_id"]))
         key = str(params["person_key"])
@@ -90,16 +103,17 @@ class PeopleExecutor:
             self._ids[key] = found
         return self._ids[key]
 
+    def _resolve(self, groups: list[Mapping[str, JsonValue]]) -> list[Group]:
+        """Each group with the id of its person (found by name after a crash)."""
+        people = self.immich.client.map_concurrent(self._person, groups)
+        return list(zip(groups, people, strict=True))
+
     def _create_person(self, action: Action) -> Outcome:
         p = action.params
         name = str(p.get("name") or "")
         # the plan found no such person; only a resumed run may have made it already
         found = self._find_named(name) if self.resuming else None
-        undo: list[Action] = []
-        if found is not None:  # made by this run before the crash
-            person_id = found
-            undo.append(self._delete_person_action(action, person_id))
-        else:
+        if found is None:
             birth = p.get("birth_date")
             created = self.immich.people.create(
                 PersonCreate(
@@ -110,12 +124,10 @@ class PeopleExecutor:
                 )
             )
             person_id = created.id
-            undo.append(self._delete_person_action(action, person_id))
+        else:  # made by this run before the crash
+            person_id = found
         self._ids[str(p["person_key"])] = person_id
-        return Outcome(undo=undo, detail={"person_id": person_id, "reused": found is not None})
-
-    def _delete_person_action(self, action: Action, person_id: str) -> Action:
-        return Action(
+        undo = Action(
             kind=PeopleKind.DELETE_PERSON,
             target=action.target,
             target_label=action.target_label,
@@ -124,60 +136,78 @@ class PeopleExecutor:
             requests={"DELETE /people/{id}": 1},
             destructive=True,
         )
+        return Outcome(undo=[undo], detail={"person_id": person_id, "reused": found is not None})
 
-    def _delete_person(self, action: Action) -> Outcome:
-        person_id = PersonId(str(action.params["person_id"]))
-        try:
-            self.immich.people.delete(person_id)
-        except ApiError as exc:
-            if exc.status != 400:
-                raise
-            return Outcome(detail={"gone": True})  # deleted already (or never ours)
-        return Outcome(detail={"deleted": person_id})
+    def _delete_people(self, action: Action) -> Outcome:
+        ids = action.params.get("person_ids")
+        if not isinstance(ids, list):
+            ids = [action.params["person_id"]]
+
+        def delete(person: JsonValue) -> bool:
+            try:
+                self.immich.people.delete(PersonId(str(person)))
+            except ApiError as exc:
+                if exc.status != 400:
+                    raise
+                return False  # deleted already (or never ours)
+            return True
+
+        done = self.immich.client.map_concurrent(delete, ids)
+        return Outcome(detail={"deleted": sum(done)})
+
+    def _set_features(self, groups: list[Group]) -> Outcome:
+        def picture(group: Group) -> None:
+            params, person = group
+            asset = AssetId(str(params["asset_id"]))
+            self.immich.people.update(person, PersonUpdate(feature_face_asset_id=asset))
+
+        self.immich.client.map_concurrent(picture, groups)
+        return Outcome(detail={"people": len(groups)})
 
     # -- faces ------------------------------------------------------------------------
 
-    def _reassign(self, action: Action, person: PersonId) -> Outcome:
-        rows = _rows(action.params["faces"])
-        pairs = [(AssetId(str(r[1])), PersonId(str(r[2]))) for r in rows]
-        self.immich.people.reassign(person, pairs)
-        back = [[r[0], r[1], person] for r in rows]
-        return Outcome(
-            undo=self._back(action, rows, back), detail={"person_id": person, "faces": len(rows)}
-        )
+    def _reassign(self, action: Action, groups: list[Group]) -> Outcome:
+        def move(group: Group) -> None:
+            rows = _rows(group[0]["faces"])
+            pairs = [(AssetId(str(r[1])), PersonId(str(r[2]))) for r in rows]
+            self.immich.people.reassign(group[1], pairs)
 
-    def _assign(self, action: Action, person: PersonId) -> Outcome:
-        rows = _rows(action.params["faces"])
+        self.immich.client.map_concurrent(move, groups)
+        return self._moved(action, groups)
+
+    def _assign(self, action: Action, groups: list[Group]) -> Outcome:
+        calls = [(row, person) for params, person in groups for row in _rows(params["faces"])]
         self.immich.client.map_concurrent(
-            lambda row: self.immich.faces.reassign(FaceId(str(row[0])), person), rows
+            lambda call: self.immich.faces.reassign(FaceId(str(call[0][0])), call[1]), calls
         )
-        back = [[r[0], r[1], person] for r in rows]
-        return Outcome(
-            undo=self._back(action, rows, back), detail={"person_id": person, "faces": len(rows)}
-        )
+        return self._moved(action, groups)
 
-    def _back(
-        self, action: Action, rows: Sequence[list[JsonValue]], back: list[list[JsonValue]]
-    ) -> list[Action]:
+    def _moved(self, action: Action, groups: list[Group]) -> Outcome:
         """Inverse actions: each face to the person it came from, or to nobody."""
-        to_person: dict[str, list[list[JsonValue]]] = defaultdict(list)
+        to_person: dict[str, list[JsonValue]] = defaultdict(list)
         nobody: list[JsonValue] = []
-        for row, inverse in zip(rows, back, strict=True):
-            if row[2] is None:
-                nobody.append(row[0])
-            else:
-                to_person[str(row[2])].append(inverse)
-        undo = [
-            Action(
-                kind=PeopleKind.ASSIGN,
-                target=action.target,
-                target_label=action.target_label,
-                params={"person_id": previous, "faces": list(faces)},
-                reason="undo: faces back to the person they had",
-                requests={"PUT /faces/{id}": len(faces)},
+        for params, person in groups:
+            for row in _rows(params["faces"]):
+                if row[2] is None:
+                    nobody.append(row[0])
+                else:
+                    to_person[str(row[2])].append([row[0], row[1], person])
+        undo: list[Action] = []
+        if to_person:
+            back: list[JsonValue] = [
+                {"person_id": previous, "faces": faces}
+                for previous, faces in sorted(to_person.items())
+            ]
+            undo.append(
+                Action(
+                    kind=PeopleKind.ASSIGN,
+                    target=action.target,
+                    target_label=action.target_label,
+                    params={"groups": back},
+                    reason="undo: faces back to the person they had",
+                    requests={"PUT /faces/{id}": sum(len(f) for f in to_person.values())},
+                )
             )
-            for previous, faces in sorted(to_person.items())
-        ]
         if nobody:
             undo.append(
                 Action(
@@ -193,7 +223,8 @@ class PeopleExecutor:
                     },
                 )
             )
-        return undo
+        faces = sum(len(_rows(params["faces"])) for params, _ in groups)
+        return Outcome(undo=undo, detail={"people": len(groups), "faces": faces})
 
     def _unassign(self, action: Action) -> Outcome:
         ids = action.params["face_ids"]
@@ -208,9 +239,9 @@ class PeopleExecutor:
             self.immich.people.delete(holder.id)
         return Outcome(detail={"faces": len(ids)})
 
-    def _create_faces(self, action: Action, person: PersonId) -> Outcome:
-        rows = _rows(action.params["faces"])
-        made = self.immich.client.map_concurrent(lambda row: self._draw(row, person), rows)
+    def _create_faces(self, action: Action, groups: list[Group]) -> Outcome:
+        calls = [(row, person) for params, person in groups for row in _rows(params["faces"])]
+        made = self.immich.client.map_concurrent(lambda call: self._draw(*call), calls)
         ids: list[JsonValue] = [m for m in made if m is not None]
         undo = [
             Action(

@@ -1,8 +1,9 @@
 """From a source (export) and a target snapshot to a plan: a pure function, no server.
 
-Order of actions: create persons, move faces (batched reassigns, then single assigns),
-draw missing faces, then set the picture of each created person. The `Report` holds what
-the plan does not do and why (conflicts, unmatched faces, ambiguous or missing assets).
+Actions go by phase, each covering many persons so that its calls can run side by side:
+create persons, move faces (batched reassigns, then single assigns), draw missing faces,
+then set the picture of each created person. The `Report` holds what the plan does not do
+and why (conflicts, unmatched faces, ambiguous or missing assets).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from immkit.jobs.people.match import DEFAULT_IOU, match_faces
 
 JOB = "people.import"
 BATCH = 500
-"""Faces per action: one journal entry, one reassign request, or that many small calls."""
+"""Faces per action: one journal entry for that many calls, run concurrently."""
+PEOPLE_BATCH = 100
+"""Persons per picture action."""
 NO_DETECTION_MIN = 10
 """Matched photos with no face at all from which we say detection has not run."""
 
@@ -270,12 +273,48 @@ def _unmatched(
     _feature(target, face, tid)
 
 
-def _chunks(items: list[list[JsonValue]]) -> list[list[JsonValue]]:
-    return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]  # type: ignore[misc]
+def _label(targets: list[_Target]) -> str:
+    labels = list(dict.fromkeys(t.label for t in targets))
+    if len(labels) <= 2:
+        return " and ".join(labels)
+    return f"{labels[0]}, {labels[1]} and {len(labels) - 2} more"
+
+
+def _where(targets: list[_Target]) -> str:
+    first = targets[0].label
+    return f"person:{first}" if len(targets) == 1 else f"people:{first}+{len(targets) - 1}"
+
+
+def _pack(groups: list[tuple[_Target, list[list[JsonValue]]]]) -> list[list[tuple[_Target, Rows]]]:
+    """Groups packed into chunks of at most BATCH faces; a long group spans chunks."""
+    chunks: list[list[tuple[_Target, Rows]]] = []
+    room = 0
+    for target, rows in groups:
+        for start in range(0, len(rows), BATCH):
+            part = rows[start : start + BATCH]
+            while part:
+                if room == 0:
+                    chunks.append([])
+                    room = BATCH
+                taken, part = part[:room], part[room:]
+                chunks[-1].append((target, taken))
+                room -= len(taken)
+    return chunks
+
+
+Rows = list[list[JsonValue]]
 
 
 def _actions(order: list[_Target], moves: dict[int, _Moves], report: Report) -> list[Action]:
-    actions: list[Action] = []
+    """Actions by phase, each covering many persons: persons first, then their faces,
+    then their pictures. An action's calls run at the client's concurrency limit."""
+    creates: list[_Target] = []
+    faces: dict[PeopleKind, list[tuple[_Target, Rows]]] = {
+        PeopleKind.REASSIGN: [],
+        PeopleKind.ASSIGN: [],
+        PeopleKind.CREATE_FACES: [],
+    }
+    features: list[_Target] = []
     for target in order:
         move = moves[id(target)]
         has_work = bool(move.reassign or move.assign or move.create)
@@ -285,65 +324,85 @@ def _actions(order: list[_Target], moves: dict[int, _Moves], report: Report) -> 
         if target.create is not None:
             if target.label not in report.people_create:
                 report.people_create.append(target.label)
-            p = target.create
-            actions.append(
-                Action(
-                    kind=PeopleKind.CREATE_PERSON,
-                    target=f"person:{target.label}",
-                    target_label=target.label,
-                    params={
-                        "person_key": p.key,
-                        "name": p.name,
-                        "birth_date": p.birth_date,
-                        "is_hidden": p.is_hidden,
-                        "is_favorite": p.is_favorite,
-                    },
-                    reason="no person of that name on the target",
-                    requests={"POST /people": 1},
-                    effect=Effect.ADD,
-                )
-            )
+            creates.append(target)
+            if target.feature is not None:
+                features.append(target)
         elif has_work and target.label not in report.people_reuse:
             report.people_reuse.append(target.label)
-        actions.extend(_face_actions(target, move))
-        if target.create is not None and target.feature is not None:
-            actions.append(
-                Action(
-                    kind=PeopleKind.SET_FEATURE,
-                    target=f"person:{target.label}",
-                    target_label=target.label,
-                    params={**target.ref(), "asset_id": target.feature[1]},
-                    reason="the picture of a new person",
-                    requests={"PUT /people/{id}": 1},
-                )
-            )
-    return actions
-
-
-def _face_actions(target: _Target, move: _Moves) -> list[Action]:
-    specs = (
-        (PeopleKind.REASSIGN, move.reassign, "PUT /people/{id}/reassign", False),
-        (PeopleKind.ASSIGN, move.assign, "PUT /faces/{id}", True),
-        (PeopleKind.CREATE_FACES, move.create, "POST /faces", True),
+        for kind, rows in (
+            (PeopleKind.REASSIGN, move.reassign),
+            (PeopleKind.ASSIGN, move.assign),
+            (PeopleKind.CREATE_FACES, move.create),
+        ):
+            if rows:
+                faces[kind].append((target, rows))
+    actions = [_create_action(target) for target in creates]
+    for kind, groups in faces.items():
+        actions.extend(_face_action(kind, chunk) for chunk in _pack(groups))
+    actions.extend(
+        _feature_action(features[i : i + PEOPLE_BATCH])
+        for i in range(0, len(features), PEOPLE_BATCH)
     )
-    actions = []
-    for kind, items, endpoint, per_face in specs:
-        for chunk in _chunks(items):
-            requests = {endpoint: len(chunk) if per_face else 1}
-            if kind is PeopleKind.CREATE_FACES:
-                requests["GET /faces"] = len({str(c[0]) for c in chunk if isinstance(c, list)})
-            actions.append(
-                Action(
-                    kind=kind,
-                    target=f"person:{target.label}",
-                    target_label=target.label,
-                    params={**target.ref(), "faces": list(chunk)},
-                    reason=f"{len(chunk):,} faces matched on the source",
-                    requests=requests,
-                    effect=Effect.ADD if kind is PeopleKind.CREATE_FACES else Effect.CHANGE,
-                )
-            )
     return actions
+
+
+def _create_action(target: _Target) -> Action:
+    """One person per action: a crash mid-call leaves at most one person the journal
+    does not know of (persons, unlike face moves, are not found again by undo)."""
+    p = target.create
+    assert p is not None
+    return Action(
+        kind=PeopleKind.CREATE_PERSON,
+        target=f"person:{target.label}",
+        target_label=target.label,
+        params={
+            "person_key": p.key,
+            "name": p.name,
+            "birth_date": p.birth_date,
+            "is_hidden": p.is_hidden,
+            "is_favorite": p.is_favorite,
+        },
+        reason="no person of that name on the target",
+        requests={"POST /people": 1},
+        effect=Effect.ADD,
+    )
+
+
+def _face_action(kind: PeopleKind, chunk: list[tuple[_Target, Rows]]) -> Action:
+    targets = [t for t, _ in chunk]
+    count = sum(len(rows) for _, rows in chunk)
+    groups: list[JsonValue] = [{**t.ref(), "faces": list(rows)} for t, rows in chunk]
+    if kind is PeopleKind.REASSIGN:
+        requests = {"PUT /people/{id}/reassign": len(chunk)}
+    elif kind is PeopleKind.ASSIGN:
+        requests = {"PUT /faces/{id}": count}
+    else:
+        assets = {str(r[0]) for _, rows in chunk for r in rows}
+        requests = {"POST /faces": count, "GET /faces": len(assets)}
+    return Action(
+        kind=kind,
+        target=_where(targets),
+        target_label=_label(targets),
+        params={"groups": groups},
+        reason=f"{count:,} faces matched on the source",
+        requests=requests,
+        effect=Effect.ADD if kind is PeopleKind.CREATE_FACES else Effect.CHANGE,
+    )
+
+
+def _feature_action(targets: list[_Target]) -> Action:
+    groups: list[JsonValue] = []
+    for target in targets:
+        assert target.feature is not None
+        groups.append({**target.ref(), "asset_id": target.feature[1]})
+    return Action(
+        kind=PeopleKind.SET_FEATURE,
+        target=_where(targets),
+        target_label=_label(targets),
+        params={"groups": groups},
+        reason="the pictures of new persons",
+        requests={"PUT /people/{id}": len(targets)},
+    )
 
 
 def _notes(report: Report, options: Options) -> list[str]:

@@ -65,30 +65,67 @@ class MergeRestorer:
         return Outcome(undo=undo if restore else [], detail={"merged": len(done)})
 
     def restore(self, action: Action) -> Outcome:
+        """Create each merged person again and give it back its faces.
+
+        Idempotent: a rerun after a crash finds the person it created before (same name,
+        not `into`, holding some of those faces or none yet) instead of making another.
+        """
+        into = PersonId(str(action.params["into"]))
         people = action.params["people"]
         assert isinstance(people, list)
         made: list[JsonValue] = []
         for item in people:
             assert isinstance(item, Mapping)
-            birth = item.get("birth_date")
-            person = self.immich.people.create(
-                PersonCreate(
-                    name=str(item.get("name") or ""),
-                    birth_date=str(birth) if birth else None,
-                    is_hidden=bool(item.get("is_hidden")),
-                    is_favorite=bool(item.get("is_favorite")),
-                )
-            )
             faces = item.get("face_ids") or []
             assert isinstance(faces, list)
-            pid = person.id
+            taken = {into, *(PersonId(str(m)) for m in made)}
+            pid = self._restored(item, {str(f) for f in faces}, taken) or self._create(item)
 
             def give(face: JsonValue, pid: PersonId = pid) -> None:
                 self.immich.faces.reassign(FaceId(str(face)), pid)
 
             self.immich.client.map_concurrent(give, faces)
-            made.append(person.id)
+            made.append(pid)
         return Outcome(detail={"restored": made})
+
+    def _create(self, item: Mapping[str, JsonValue]) -> PersonId:
+        birth = item.get("birth_date")
+        person = self.immich.people.create(
+            PersonCreate(
+                name=str(item.get("name") or ""),
+                birth_date=str(birth) if birth else None,
+                is_hidden=bool(item.get("is_hidden")),
+                is_favorite=bool(item.get("is_favorite")),
+            )
+        )
+        return person.id
+
+    def _restored(
+        self, item: Mapping[str, JsonValue], faces: set[str], taken: set[PersonId]
+    ) -> PersonId | None:
+        """The person an interrupted restore of `item` created, if there is one."""
+        name = str(item.get("name") or "").strip()
+        if not name:
+            return None
+        for person in self.immich.people.search(name, with_hidden=True):
+            if person.name.strip().casefold() != name.casefold() or person.id in taken:
+                continue
+            if self._holds_some_or_none(person.id, faces):
+                return person.id
+        return None
+
+    def _holds_some_or_none(self, person: PersonId, faces: set[str]) -> bool:
+        """True when the person has no face at all, or one of `faces`; reads page by page
+        and stops at the first hit."""
+        empty = True
+        for page in self.immich.search.pages(MetadataSearch(person_ids=[person])):
+            on_page = self.immich.faces.faces_of_many(a.id for a in page.items)
+            for found in (f for fs in on_page.values() for f in fs):
+                if found.person is not None and found.person.id == person:
+                    if found.id in faces:
+                        return True
+                    empty = False
+        return empty
 
 
 def _count(value: object) -> int:
