@@ -8,13 +8,16 @@ the transaction (or the undo) before any row is deleted.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 from psycopg.rows import dict_row
+from rich.console import Console
 
+from immkit.cli.transfer_render import render_transfer
 from immkit.db import connect, detect_layout
 from immkit.engine import Journal, RunStatus, undo_run
 from immkit.jobs.transfer.apply import TransferExecutor, TransferFailed
@@ -74,6 +77,10 @@ def test_a_shared_person_keeps_the_sources_row_and_its_shares(
     persons = {p.name: (p.action, p.faces_out, p.shares) for p in planned.body.persons}
     assert persons == {"Anna": ("duplicate", 0, 1), "Ben": ("duplicate", 1, 0)}
     assert any("shared" in n and "undo could not bring them back" in n for n in planned.plan.notes)
+    screen = Console(record=True, width=200)
+    render_transfer(planned.plan, planned.body, screen, verbose=False)
+    assert re.search(r"persons to duplicate\s+2\s+Anna 1 in / 0 out \(shared 1×: row kept\)",
+                     screen.export_text())  # fmt: skip
 
     with Journal(tmp_path / "j.sqlite3") as journal:
         result = apply(db32, planned, SPEC, journal)
