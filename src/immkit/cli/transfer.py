@@ -119,8 +119,9 @@ def transfer(
             )
         from immkit.cli.transfer_ask import ask_missing
 
-        from_, album, to = ask_missing(dsn, from_, album if chosen else None, to)
-        chosen = chosen if chosen else ["album"]
+        from_, asked, to = ask_missing(dsn, from_, album, to, selection=bool(chosen))
+        if not chosen:
+            album, chosen = asked, ["album"]
     kind: Kind = "album" if chosen[0] == "album" else "tag" if chosen[0] == "tag" else "person"
     ref = album if kind == "album" else tag if kind == "tag" else person
     policy: Policy = "merge" if duplicates == "merge" else "skip"

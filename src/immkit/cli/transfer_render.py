@@ -77,7 +77,11 @@ def render_transfer(plan: Plan, body: TransferPlan, console: Console, *, verbose
 
 
 def _people(people: list[PersonMove], verbose: bool) -> str:
-    parts = [f"{p.name or '(unnamed)'} {p.faces_in} in / {p.faces_out} out" for p in people]
+    parts = [
+        f"{p.name or '(unnamed)'} {p.faces_in} in / {p.faces_out} out"
+        + (f" (shared {p.shares}×: row kept)" if p.shares else "")
+        for p in people
+    ]
     return _names(parts, verbose)
 
 

@@ -8,7 +8,9 @@ IMMICH_3.2_3.3_FACTS.md §C3 (steps inferred there from the schema, so done defe
 - different cluster groups: a new group in the target's cluster group, a row for the
   target, and the moved faces re-pointed (a group never spans two cluster groups);
 - a person whose faces all moved loses the source's row (its group is kept: the server's
-  own cleanup removes empty groups, and undo can put the row back).
+  own cleanup removes empty groups, and undo can put the row back) — unless the row has
+  3.3 sharing rows (the plan keeps it then); re-checked here before any row is deleted,
+  since a delete would take the shares with it.
 `face_search` is keyed by face id and is never touched.
 """
 
@@ -18,6 +20,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from immkit.db import transfer_read as read
 from immkit.db.statements import Statements
 from immkit.db.transfer_common import MoveArgs, TransferAborted
 
@@ -81,6 +84,10 @@ def move_people(db: Statements, a: MoveArgs) -> dict[str, Any]:
     )
     if relinked != a.faces_relinked:
         raise TransferAborted(f"{relinked} of {a.faces_relinked} planned faces re-linked")
+    if shared := _shares(db, a.source, move):
+        raise TransferAborted(
+            f"{shared} person share(s) were made since the plan on persons it moves; plan again"
+        )
     removed = db.rows(
         'DELETE FROM person WHERE "ownerId" = %s AND "personGroupId" = ANY(%s::uuid[])'
         " RETURNING to_jsonb(person.*) AS row",
@@ -98,6 +105,13 @@ def move_people(db: Statements, a: MoveArgs) -> dict[str, Any]:
         "new_rows": new_rows,
         "features": [[r["key"], r["face"], r["thumb"]] for r in before],
     }
+
+
+def _shares(db: Statements, owner: str, keys: list[str]) -> int:
+    """3.3 sharing rows that deleting these person rows of `owner` would take along."""
+    if not keys or not db.one(read.HAS_SHARING)["present"]:
+        return 0
+    return sum(int(r["n"]) for r in db.rows(read.SHARES, {"keys": keys, "owner": owner}))
 
 
 def _pairs(a: MoveArgs) -> list[tuple[str, str]]:
@@ -139,6 +153,11 @@ def restore_people(db: Statements, state: dict[str, Any]) -> None:
         ' ON CONFLICT ("ownerId", "personGroupId") DO NOTHING',
         (Jsonb(state["removed_rows"]),),
     )
+    if shared := _shares(db, state["target"], state["new_rows"]):
+        raise TransferAborted(
+            f"{shared} person share(s) were made on the target's new persons since the "
+            "transfer; undoing would delete them (remove them in Immich first)"
+        )
     db.run(
         'DELETE FROM person WHERE "ownerId" = %s AND "personGroupId" = ANY(%s::uuid[])',
         (state["target"], state["new_rows"]),

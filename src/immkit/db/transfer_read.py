@@ -150,6 +150,25 @@ def persons(conn: Conn, keys: list[str], source: str, layout: str) -> list[DictR
     ).fetchall()
 
 
+HAS_SHARING = "SELECT to_regclass('person_user') IS NOT NULL AS present"
+# Immich 3.3 people sharing: the shares a person row takes with it when it is deleted
+# (the sharer's, by foreign key; the recipient's, by the person_delete_shares trigger)
+SHARES = (
+    'SELECT "personGroupId"::text AS key, count(*) AS n FROM person_user'
+    ' WHERE "personGroupId" = ANY(%(keys)s::uuid[])'
+    ' AND (%(owner)s IN ("sharedById", "sharedWithId")) GROUP BY "personGroupId"'
+)
+
+
+def person_shares(conn: Conn, keys: list[str], owner: str) -> dict[str, int]:
+    """Sharing rows (3.3 `person_user`) per person key of this owner; {} without the table."""
+    present = conn.execute(HAS_SHARING).fetchone()
+    if not keys or present is None or not present["present"]:
+        return {}
+    rows = conn.execute(SHARES, {"keys": keys, "owner": owner}).fetchall()
+    return {str(r["key"]): int(r["n"]) for r in rows}
+
+
 def tag_links(conn: Conn, ids: list[str], source: str) -> list[DictRow]:
     """(asset, tag) links of these assets to the source's tags."""
     return conn.execute(

@@ -1,7 +1,8 @@
 -- Immich 3.2+ person-group layout for the immkit simulator, applied on top of
 -- schema_3_1.sql: the v3.2.0 ClusterGroups migration as IMMICH_3.2_3.3_FACTS.md §B1
 -- describes it (table and column names [seen]; defaults and index names follow the 3.1
--- conventions [inferred]). Only what ownership transfer touches; no 3.3 person_user.
+-- conventions [inferred]). Only what ownership transfer touches. At the end, the v3.3.0
+-- people-sharing table person_user (§B2); a 3.2.x database is this one without it.
 
 CREATE TABLE "cluster_group" (
   "id" uuid DEFAULT uuid_generate_v4() NOT NULL,
@@ -81,3 +82,43 @@ ALTER INDEX IF EXISTS "asset_face_personId_assetId_idx" RENAME TO "asset_face_pe
 
 ALTER TABLE "album" ALTER COLUMN "description" DROP NOT NULL;
 ALTER TABLE "album" ALTER COLUMN "description" SET DEFAULT NULL;
+
+-- v3.3.0 people sharing (IMMICH_3.2_3.3_FACTS.md §B2 [seen]; defaults [inferred]). The
+-- foreign key to the sharer's person row cascades: deleting that row deletes its shares.
+CREATE TYPE person_user_role_enum AS ENUM ('read', 'write', 'admin');
+CREATE TABLE "person_user" (
+  "personGroupId" uuid NOT NULL,
+  "sharedById" uuid NOT NULL REFERENCES "user"(id) ON DELETE CASCADE,
+  "sharedWithId" uuid NOT NULL REFERENCES "user"(id) ON DELETE CASCADE,
+  "role" person_user_role_enum DEFAULT 'read' NOT NULL,
+  "createdAt" timestamp with time zone DEFAULT now() NOT NULL,
+  "updatedAt" timestamp with time zone DEFAULT now() NOT NULL,
+  "updateId" uuid DEFAULT immich_uuid_v7() NOT NULL,
+  PRIMARY KEY ("personGroupId", "sharedById", "sharedWithId"),
+  FOREIGN KEY ("sharedById", "personGroupId") REFERENCES person("ownerId", "personGroupId")
+    ON DELETE CASCADE,
+  CHECK ("sharedById" <> "sharedWithId")
+);
+CREATE INDEX ON "person_user" ("sharedWithId");
+
+-- a share materialises the recipient's person row (name and birth date of the sharer's)
+CREATE FUNCTION person_user_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO person ("ownerId", "personGroupId", name, "birthDate")
+    SELECT NEW."sharedWithId", p."personGroupId", p.name, p."birthDate" FROM person p
+    WHERE p."ownerId" = NEW."sharedById" AND p."personGroupId" = NEW."personGroupId"
+    ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER person_user_after_insert AFTER INSERT ON "person_user"
+  FOR EACH ROW EXECUTE FUNCTION person_user_after_insert();
+
+-- deleting a person row also ends the shares of which its owner was the recipient
+CREATE FUNCTION person_delete_shares() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM person_user WHERE "personGroupId" = OLD."personGroupId"
+    AND "sharedWithId" = OLD."ownerId";
+  RETURN OLD;
+END $$;
+CREATE TRIGGER person_delete_shares AFTER DELETE ON "person"
+  FOR EACH ROW EXECUTE FUNCTION person_delete_shares();

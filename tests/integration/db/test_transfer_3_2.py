@@ -4,7 +4,6 @@ a transfer with its invariants, and the undo back to the exact previous rows."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,18 +18,9 @@ from immkit.jobs.transfer.apply import TransferExecutor
 from immkit.jobs.transfer.run import apply, connector, make_plan
 from immkit.jobs.transfer.select import TransferSpec
 from immkit.sim import seed
-from immkit.sim.database import create_database, drop_database, install_schema
 from immkit.sim.seed import AssetSeed
 
 TAKEN = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def db32(pg: str) -> Iterator[str]:
-    url = create_database(pg, "immkit_layout_32")
-    install_schema(url, "3.2")
-    yield url
-    drop_database(pg, "immkit_layout_32")
 
 
 def _seed(url: str, *, same_cluster: bool) -> dict[str, str]:

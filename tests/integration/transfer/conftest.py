@@ -10,13 +10,16 @@ duplicated for bob). bob owns DUP_5 (the checksum of IMG_5).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
+from psycopg import sql
 from typer.testing import CliRunner, Result
 
 from immkit.cli.main import app
@@ -125,3 +128,59 @@ def invoke(sim: SimServer, family: Family, tmp_path: Path) -> Invoke:
         return CliRunner().invoke(app, list(args), env=env, input=input, catch_exceptions=False)
 
     return run
+
+
+ROLE = "immkit_pw_role"
+PASSWORD = "canary-db-pw-Zq81x"
+
+
+def _refuses(url: str) -> bool:
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.OperationalError as exc:
+        return "password authentication failed" in str(exc)
+    return False
+
+
+@pytest.fixture
+def password_login(pg: str, family: Family) -> Iterator[str]:
+    """A URL template (`.format(password)`) for the family's database as a role that must
+    give PASSWORD: the bundled server trusts every login, so a pg_hba.conf line for this
+    role alone asks for the password (restored afterwards)."""
+    with psycopg.connect(pg, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(ROLE)))
+        conn.execute(
+            sql.SQL("CREATE ROLE {} LOGIN SUPERUSER PASSWORD {}").format(
+                sql.Identifier(ROLE), sql.Literal(PASSWORD)
+            )
+        )
+        row = conn.execute("SHOW hba_file").fetchone()
+    assert row is not None
+    hba = Path(row[0])
+    try:
+        original = hba.read_text(encoding="utf-8")
+    except OSError:
+        pytest.skip("the test database server's pg_hba.conf is not ours to change")
+    template = f"postgresql://{ROLE}:{{}}@" + family.url.split("://", 1)[1].split("@", 1)[1]
+    rules = "".join(
+        f"{kind} all {ROLE} {addr} scram-sha-256\n"
+        for kind, addr in (("local", ""), ("host", "127.0.0.1/32"), ("host", "::1/128"))
+    )
+    hba.write_text(rules + original, encoding="utf-8")
+    try:
+        with psycopg.connect(pg, autocommit=True) as conn:
+            conn.execute("SELECT pg_reload_conf()")
+        deadline = time.monotonic() + 10
+        while not _refuses(template.format("not-the-password")):  # the reload is a signal
+            assert time.monotonic() < deadline, "PostgreSQL never started asking for passwords"
+            time.sleep(0.1)
+        yield template
+    finally:
+        hba.write_text(original, encoding="utf-8")
+        with psycopg.connect(pg, autocommit=True) as conn:
+            conn.execute("SELECT pg_reload_conf()")
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s",
+                (ROLE,),
+            )
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(ROLE)))

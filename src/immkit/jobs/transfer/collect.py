@@ -38,6 +38,7 @@ class PersonInfo:
     color: str | None
     feature_face: str | None
     faces: int  # every face pointing at the person (the selection's included)
+    shares: int = 0  # 3.3 people sharing: rows of person_user the person's row holds
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def collect_selection(
         FaceInfo(r["id"], r["asset_id"], r["key"]) for r in read.faces_on(conn, ids, source, layout)
     )
     keys = sorted({f.key for f in faces})
+    shares = read.person_shares(conn, keys, source) if layout != "3.1" else {}
     persons = tuple(
         PersonInfo(
             key=r["key"],
@@ -131,6 +133,7 @@ def collect_selection(
             color=r["color"],
             feature_face=r["feature_face"],
             faces=int(r["faces"]),
+            shares=shares.get(r["key"], 0),
         )
         for r in read.persons(conn, keys, source, layout)
     )

@@ -10,7 +10,10 @@ Decisions made here (and shown in the dry run):
 - a person whose faces are all in the moved assets moves; one with faces elsewhere too
   is duplicated for the target and the moved faces re-linked (3.2+: the target gets a
   person row for the same group when both users share a cluster group, else a new group
-  in the target's cluster group).
+  in the target's cluster group);
+- 3.3 people sharing: a person whose row carries sharing rows (`person_user`) keeps the
+  source's row even when all its faces move (it is duplicated instead): deleting the row
+  would delete its shares, which an undo could not bring back.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class PersonMove(Strict):
     faces_in: int
     faces_out: int
     target_key: str  # the target's person key (= key when the row or group is kept)
+    shares: int = 0  # 3.3 sharing rows of the source's row: it is kept (never "move")
 
 
 class Duplicate(Strict):
@@ -137,7 +141,6 @@ def plan_transfer(snap: Snapshot) -> TransferPlan:
     spec = snap.spec
     copies = dict(snap.target_copies)
     units = _units(snap.assets)
-    {a.id: a for a in snap.assets}
     kept_external: list[str] = []
     kept_linked: list[str] = []
     duplicates: list[Duplicate] = []
@@ -168,7 +171,8 @@ def plan_transfer(snap: Snapshot) -> TransferPlan:
         if not inside:
             continue
         outside = max(person.faces - inside, 0)
-        action: Literal["move", "duplicate"] = "duplicate" if outside else "move"
+        keep = bool(outside or person.shares)
+        action: Literal["move", "duplicate"] = "duplicate" if keep else "move"
         persons.append(
             PersonMove(
                 key=person.key,
@@ -177,6 +181,7 @@ def plan_transfer(snap: Snapshot) -> TransferPlan:
                 faces_in=inside,
                 faces_out=outside,
                 target_key=_target_key(snap, person.key, action),
+                shares=person.shares,
             )
         )
     relinked = sum(p.faces_in for p in persons if p.target_key != p.key)
@@ -256,6 +261,15 @@ def notes(body: TransferPlan) -> list[str]:
         out.append(
             f"{len(body.kept_linked):,} photo(s) stay because their live photo or stack "
             "stays (a pair or stack is never split)."
+        )
+    shared = [p for p in body.persons if p.shares]
+    if shared:
+        names = ", ".join(p.name or "(unnamed)" for p in shared[:5])
+        out.append(
+            f"{len(shared):,} person(s) are shared (Immich people sharing: {names}): "
+            f"{body.source_email} keeps their person row and its "
+            f"{sum(p.shares for p in shared):,} share(s), even without photos left; deleting "
+            "the row would delete the shares, and undo could not bring them back."
         )
     if any(p.action == "duplicate" or p.target_key != p.key for p in body.persons):
         out.append(
