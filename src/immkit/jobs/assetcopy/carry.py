@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from pydantic import JsonValue
 
 from immkit.immich import AssetId, FaceId, Immich, PersonId, TagId
+from immkit.jobs.assetcopy.copy_step import copy_or_add_to_albums
 from immkit.jobs.assetcopy.faces import plan_faces
 from immkit.jobs.assetcopy.metadata import desired_update, group_updates
 from immkit.jobs.assetcopy.state import UnitState, step_error
@@ -40,7 +41,7 @@ def carry(
     location, description, rating and visibility (grouped `PUT /assets`), tags (one call
     per tag) and named faces."""
     _record_albums(states, options)
-    each(lambda s: _copy(target, s), states)
+    copy_or_add_to_albums(target, states, each, lambda s: _copy(target, s))
     _metadata(target, [s for s in states if s.ok], each)
     _tags(target, [s for s in states if s.ok])
     each(lambda s: _faces(target, s), [s for s in states if s.ok and s.unit.still.faces])
