@@ -14,16 +14,24 @@ A unit whose album add is refused falls back to the copy.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from immkit.immich import AlbumId, AssetId, Immich
 from immkit.jobs.assetcopy.state import UnitState, step_error
 
 log = logging.getLogger(__name__)
 
-EachState = Callable[[Callable[[UnitState], None], Sequence[UnitState]], None]
+T = TypeVar("T")
+
+
+class EachOf(Protocol):
+    """Runs a function on every item, a few at a time (the pipeline's worker pool)."""
+
+    def __call__(self, fn: Callable[[T], None], items: Sequence[T], /) -> None: ...
 
 
 def sidecar_possible(path: str) -> bool:
@@ -48,33 +56,36 @@ def needs_copy(state: UnitState) -> bool:
 def copy_or_add_to_albums(
     target: Immich,
     states: Sequence[UnitState],
-    each: EachState,
+    each: EachOf,
     copy_one: Callable[[UnitState], None],
 ) -> None:
-    """`copy_one` for the units that need it; album adds, one call per album, for the rest."""
+    """`copy_one` for the units that need it; album adds, one call per album (side by
+    side), for the rest."""
     slow = [s for s in states if needs_copy(s)]
-    fast = [s for s in states if not needs_copy(s)]
-    refused = _add_to_albums(target, fast)
-    if refused:
-        log.debug("%d album adds refused: copying those units instead", len(refused))
-    each(copy_one, [*slow, *refused])
-
-
-def _add_to_albums(target: Immich, states: Sequence[UnitState]) -> list[UnitState]:
     holders: dict[str, list[UnitState]] = defaultdict(list)
     for state in states:
-        for album_id in state.unit.still.albums:
-            holders[album_id].append(state)
+        if not needs_copy(state):
+            for album_id in state.unit.still.albums:
+                holders[album_id].append(state)
     refused: dict[int, UnitState] = {}
-    for album_id, group in sorted(holders.items()):
-        ids = [AssetId(s.target_id) for s in group if s.target_id]
+    lock = threading.Lock()
+
+    def add(album_id: str) -> None:
+        members = holders[album_id]
+        ids = [AssetId(s.target_id) for s in members if s.target_id]
         try:
             results = target.albums.add_assets(AlbumId(album_id), ids)
         except Exception as exc:
             if not step_error(exc):
                 raise
-            refused.update((id(s), s) for s in group)
-            continue
-        bad = {r.id for r in results if not r.success and r.error != "duplicate"}
-        refused.update((id(s), s) for s in group if s.target_id in bad)
-    return list(refused.values())
+            bad_ones = list(members)
+        else:
+            bad = {r.id for r in results if not r.success and r.error != "duplicate"}
+            bad_ones = [s for s in members if s.target_id in bad]
+        with lock:
+            refused.update((id(s), s) for s in bad_ones)
+
+    each(add, sorted(holders))
+    if refused:
+        log.debug("%d album adds refused: copying those units instead", len(refused))
+    each(copy_one, [*slow, *refused.values()])
