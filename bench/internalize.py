@@ -1,6 +1,6 @@
 """Benchmark: `library internalize` on a 2 000-asset external library of real files.
 
-Run: .venv/bin/python -m bench.internalize [--assets N] [--concurrency C]
+Run: .venv/bin/python -m bench.internalize [--assets N] [--concurrency C] [--sizes phone]
 
 One library of real files (mixed sizes: small and large JPEGs, videos, some live photos),
 scanned by the simulator's scanner, 30% of the stills in albums, named faces on 40%, some
@@ -56,8 +56,24 @@ from immkit.sim.library_scan import scan_library
 BASE = "immkit_bench_internalize"
 
 
-def write_files(root: Path, n: int, rng: random.Random) -> int:
+# bytes appended to a JPEG / a video, by size mix, as (low, high, shift): randint(low,
+# high) << shift, for the small photos, the large ones, the videos and live-photo motions
+SIZES = {
+    # the original mix: mostly tiny files, so per-request costs dominate
+    "mixed": ((8_000, 50_000, 0), (200_000, 600_000, 0), (1, 3, 20), (1, 2, 19)),
+    # phone-like: photos 2–6 MB, videos 20–60 MB, live-photo motion 2–4 MB
+    "phone": ((2_000_000, 4_000_000, 0), (4_000_000, 6_000_000, 0), (20, 60, 20), (2, 4, 20)),
+}
+
+
+def _size(rng: random.Random, spec: tuple[int, int, int]) -> int:
+    low, high, shift = spec
+    return rng.randint(low, high) << shift
+
+
+def write_files(root: Path, n: int, rng: random.Random, mix: str = "mixed") -> int:
     """`n` assets: ~85% small JPEGs, ~10% large ones, ~3% videos, ~5% of stills live."""
+    small, large, video, motion_size = SIZES[mix]
     total = 0
     made = 0
     i = 0
@@ -67,10 +83,10 @@ def write_files(root: Path, n: int, rng: random.Random) -> int:
         roll = rng.random()
         if roll < 0.03:
             path = folder / f"VID_{i:05d}.mp4"
-            path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + rng.randbytes(rng.randint(1, 3) << 20))
+            path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + rng.randbytes(_size(rng, video)))
             made += 1
         else:
-            pad = rng.randint(200_000, 600_000) if roll < 0.13 else rng.randint(8_000, 50_000)
+            pad = _size(rng, large) if roll < 0.13 else _size(rng, small)
             jpeg = solid_jpeg(64, 48, (i % 255, 80, 160), comment=f"bench {i}")
             path = folder / f"IMG_{i:05d}.jpg"
             path.write_bytes(jpeg + rng.randbytes(pad))  # bytes after EOI: still a JPEG
@@ -78,7 +94,7 @@ def write_files(root: Path, n: int, rng: random.Random) -> int:
             if rng.random() < 0.05 and made < n:
                 motion = folder / f"IMG_{i:05d}.mov"
                 motion.write_bytes(
-                    b"\x00\x00\x00\x18ftypqt  " + rng.randbytes(rng.randint(1, 2) << 19)
+                    b"\x00\x00\x00\x18ftypqt  " + rng.randbytes(_size(rng, motion_size))
                 )
                 made += 1
                 total += motion.stat().st_size
@@ -211,17 +227,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--sizes",
+        choices=sorted(SIZES),
+        default="mixed",
+        help="file sizes: mixed (the original, small files) or phone (2–6 MB photos, "
+        "20–60 MB videos; try --assets 400)",
+    )
     args = parser.parse_args()
     rng = random.Random(7)
     with postgres() as admin_url, tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "library"
-        size = write_files(root, args.assets, rng)
+        size = write_files(root, args.assets, rng, args.sizes)
         files = sorted(p for p in root.rglob("*") if p.is_file())
         started = time.perf_counter()
         _, key, library_id = seed_base(admin_url, root, rng)
         print(
             f"library: {len(files):,} files, {size / 1e6:,.0f} MB, seeded in "
-            f"{time.perf_counter() - started:.1f}s; concurrency {args.concurrency}"
+            f"{time.perf_counter() - started:.1f}s; concurrency {args.concurrency}, "
+            f"sizes {args.sizes}"
         )
         figures: dict[str, tuple[float, Counter[str]]] = {}
         for name in ("plain upload", "internalize", "community script"):

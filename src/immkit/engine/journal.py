@@ -379,6 +379,63 @@ class Journal:
                 raise ValueError(f"action {action.id} is not part of run {run.id}")
         log.debug("Run %s: %s %s %s", run.id, status.value, action.kind, action.target)
 
+    # batches ------------------------------------------------------------------------------
+    # One transaction (one fsync) for many entries: a job that applies actions a batch at a
+    # time journals the batch before its calls and its fates after them, at the same
+    # guarantee as one commit per entry (the begin still commits before any request goes out).
+
+    def begin_many(self, run: Run, actions: Sequence[Action]) -> None:
+        """`begin` for every action, in one commit: call it BEFORE the batch's requests."""
+        now = self._now()
+        self._set_many(
+            run,
+            [(a, EntryStatus.APPLYING, "started_at = ?, error = NULL", [now]) for a in actions],
+        )
+
+    def finish_many(
+        self,
+        run: Run,
+        applied: Sequence[tuple[Action, Sequence[Action], dict[str, JsonValue]]],
+        failed: Sequence[tuple[Action, str]],
+    ) -> None:
+        """`succeed` for each (action, undo, detail) in `applied` (in that order) and `fail`
+        for each (action, error) in `failed`, in one commit."""
+        now = self._now()
+        rows: list[tuple[Action, EntryStatus, str, list[object]]] = []
+        for action, undo, detail in applied:
+            rows.append(
+                (
+                    action,
+                    EntryStatus.APPLIED,
+                    "finished_at = ?, undo = ?, detail = ?, applied_order ="
+                    " (SELECT COALESCE(MAX(applied_order), 0) + 1 FROM entries WHERE run_id = ?)",
+                    [
+                        now,
+                        _dumps([a.model_dump(mode="json") for a in undo]),
+                        _dumps(detail),
+                        run.id,
+                    ],
+                )
+            )
+        for action, error in failed:
+            rows.append((action, EntryStatus.FAILED, "finished_at = ?, error = ?", [now, error]))
+        self._set_many(run, rows)
+
+    def _set_many(
+        self, run: Run, rows: Sequence[tuple[Action, EntryStatus, str, list[object]]]
+    ) -> None:
+        if not rows:
+            return
+        with self._write() as db:
+            for action, status, extra, args in rows:
+                cursor = db.execute(
+                    f"UPDATE entries SET status = ?, {extra} WHERE run_id = ? AND action_id = ?",
+                    (status.value, *args, run.id, action.id),
+                )
+                if cursor.rowcount != 1:
+                    raise ValueError(f"action {action.id} is not part of run {run.id}")
+        log.debug("Run %s: %d entries updated in one commit", run.id, len(rows))
+
 
 def _like_prefix(prefix: str) -> str:
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

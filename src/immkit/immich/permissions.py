@@ -65,6 +65,8 @@ ENDPOINT_PERMISSIONS: dict[str, str] = {
     "PUT /tags/assets": "tag.asset",
     "PUT /tags/{id}/assets": "tag.asset",
     "DELETE /tags/{id}/assets": "tag.asset",
+    "GET /stacks": "stack.read",
+    "GET /shared-links": "sharedLink.read",
 }
 """Endpoint → the permission Immich 3.1.0 checks (`x-immich-permission`)."""
 
@@ -202,6 +204,11 @@ JOBS: tuple[JobRequirement, ...] = (
             "PUT /faces/{id}",  # a detected face on the copy given its person
             "PUT /assets/{id}",  # live photo link on an existing copy; undo of metadata
             # also POST /libraries/{id}/validate: admin-only, no permission of its own in 3.1
+            # album adds instead of one PUT /assets/copy per asset (without these three,
+            # every asset is copied one by one)
+            "PUT /albums/{id}/assets",
+            "GET /stacks",
+            "GET /shared-links",
         ),
     ),
     JobRequirement(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -79,41 +80,67 @@ def test_existing_internal_copy_is_reused_with_its_detected_face(
 def test_interrupted_run_resumes_without_uploading_twice_or_deleting_early(
     world: ExternalLibrary, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_verify = pipeline.AssetCopier._verify
-    calls = []
+    real_verify = pipeline.verify_batch  # type: ignore[attr-defined]
 
-    def interrupt(self: pipeline.AssetCopier, state: Any) -> None:
-        calls.append(state)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        real_verify(self, state)
+    def interrupt(*args: Any) -> None:
+        # stopped between the carry and the read-back
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline.AssetCopier, "_verify", interrupt)
+    monkeypatch.setattr(pipeline, "verify_batch", interrupt)
     stopped = invoke("library", "internalize", "Photos", "--yes")
     assert stopped.exit_code == 130
     assert set(world.external_state().values()) == {"live"}  # nothing deleted unverified
     uploaded = {name: a["id"] for name, a in world.internal().items()}
     assert len(uploaded) == 6
 
-    monkeypatch.setattr(pipeline.AssetCopier, "_verify", real_verify)
+    monkeypatch.setattr(pipeline, "verify_batch", real_verify)
     resumed = json_of(invoke("library", "internalize", "Photos", "--yes", "--json"))
     assert resumed["result"]["resumed"] is True
     assert {name: a["id"] for name, a in world.internal().items()} == uploaded
     assert set(world.external_state().values()) == {"trashed"}
 
 
+def _fail_after_carry(
+    world: ExternalLibrary, *endpoints: str
+) -> Callable[[ObservedResponse], None]:
+    """From the carry's `PUT /assets` on, every request to `endpoints` answers 500 (the
+    collect's searches before it still work)."""
+
+    def arm(answer: ObservedResponse) -> None:
+        if (answer.method, answer.template) == ("PUT", "/assets"):
+            for endpoint in endpoints:
+                world.sim.state.faults.set(endpoint, error_rate=1.0)
+
+    world.sim.state.observers.append(arm)
+    return arm
+
+
 def test_failed_read_back_leaves_external_assets_and_the_next_run_retries(
     world: ExternalLibrary, invoke: Invoke
 ) -> None:
-    world.sim.state.faults.set("GET /assets/{id}", error_rate=1.0)
+    arm = _fail_after_carry(world, "POST /search/metadata", "GET /assets/{id}")
     failed = invoke("library", "internalize", "Photos", "--yes")
+    world.sim.state.observers.remove(arm)
+    world.sim.state.faults.clear()
     assert failed.exit_code == 1, failed.output
     assert set(world.external_state().values()) == {"live"}
-    world.sim.state.faults.clear()
     again = invoke("library", "internalize", "Photos", "--yes")
     assert again.exit_code == 0, again.output
     assert set(world.external_state().values()) == {"trashed"}
     assert len(world.internal()) == 6
+
+
+def test_a_failed_batch_search_falls_back_to_reading_each_copy(
+    world: ExternalLibrary, invoke: Invoke
+) -> None:
+    arm = _fail_after_carry(world, "POST /search/metadata")
+    result = invoke("library", "internalize", "Photos", "--yes")
+    world.sim.state.observers.remove(arm)
+    world.sim.state.faults.clear()
+    assert result.exit_code == 0, result.output
+    assert set(world.external_state().values()) == {"trashed"}
+    # every unit read back one by one (the live photo's still and motion: two reads)
+    assert world.sim.state.requests["GET /assets/{id}"] >= 6
 
 
 def test_a_copy_that_does_not_match_keeps_its_external_asset(
@@ -140,7 +167,11 @@ def test_a_copy_that_does_not_match_keeps_its_external_asset(
     assert "verification failed (description)" in result.stdout
     state = world.external_state()
     assert state["beach.jpg"] == "live"
-    assert state["forest.jpg"] == "trashed"
+    assert {k: v for k, v in state.items() if k != "beach.jpg"} == dict.fromkeys(
+        ["IMG_LIVE.jpg", "IMG_LIVE.mov", "clip.mov", "family.jpg", "forest.jpg"], "trashed"
+    )
+    # the batch was read back by search, not one copy at a time
+    assert world.sim.state.requests["GET /assets/{id}"] == 0
 
 
 def _unchanged(world: ExternalLibrary) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from pydantic import JsonValue
 
 from immkit.immich import AlbumId, AssetId, FaceId, Immich, PersonId, TagId
+from immkit.jobs.assetcopy.copy_step import copy_or_add_to_albums
 from immkit.jobs.assetcopy.faces import plan_faces
 from immkit.jobs.assetcopy.mapping import (
     AccountMap,
@@ -54,7 +55,7 @@ def carry(
     mapping = options.mapping
     _record_albums(states, options)
     if mapping is None:
-        each(lambda s: _copy(target, s), states)
+        copy_or_add_to_albums(target, states, each, lambda s: _copy(target, s))
     else:
         _albums(target, [s for s in states if s.ok])
     _metadata(target, [s for s in states if s.ok], each, favorite=mapping is not None)

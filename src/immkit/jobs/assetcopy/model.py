@@ -47,6 +47,9 @@ class SourceAsset(BaseModel):
     tags: tuple[str, ...] = ()
     albums: tuple[str, ...] = ()
     faces: tuple[SourceFace, ...] = ()
+    # in a stack, an individual shared link or an album of another user (or not known):
+    # only `PUT /assets/copy` carries those
+    copy_extras: bool = True
 
 
 class Unit(BaseModel):

@@ -26,6 +26,7 @@ from immkit.jobs.assetcopy.mapping import AccountMap, people_for, tags_for
 from immkit.jobs.assetcopy.metadata import checksum_hex, mismatches
 from immkit.jobs.assetcopy.model import SourceAsset, Unit
 from immkit.jobs.assetcopy.state import UnitState, step_error
+from immkit.jobs.assetcopy.verify_batch import batch_start, verify_batch
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,8 @@ class CopyOptions:
     delete_source: bool = True
     source_mode: SourceMode = SourceMode.AUTO
     tmp_dir: Path | None = None
+    # read a batch's copies back by search (one account only; see verify_batch)
+    batch_verify: bool = False
     workers: int = 4
     # albums the target asset is in already (None: unknown, treated as none)
     albums_of: Callable[[str], set[str]] | None = None
@@ -85,11 +88,12 @@ class AssetCopier:
         self.close()
 
     def copy_batch(self, units: Sequence[Unit]) -> list[UnitState]:
+        since = batch_start(self.target) if self.options.batch_verify else None
         states = [UnitState(unit) for unit in units]
         self._known = self._precheck(units) if self.options.precheck else {}
         self._each(self._upload, states)
         carry(self.target, self.source, [s for s in states if s.ok], self.options, self._each)
-        self._each(self._verify, [s for s in states if s.ok])
+        verify_batch(self.target, [s for s in states if s.ok], since, self._verify, self._each)
         if self.options.delete_source:
             self._delete([s for s in states if s.ok and s.verified])
         return states

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 
+from pydantic import JsonValue
+
 from immkit.engine import (
     Action,
     EntryStatus,
@@ -69,17 +71,18 @@ def run_units(
     try:
         for start in range(0, len(todo), batch_size):
             batch = todo[start : start + batch_size]
-            for action in batch:
-                # journal before the calls: a crash must leave an undoable trail
-                journal.begin(run, action)
+            # journal before the calls (one commit for the batch): a crash must leave an
+            # undoable trail
+            journal.begin_many(run, batch)
             states = copy_batch([units[a.id] for a in batch])
+            done_ok: list[tuple[Action, list[Action], dict[str, JsonValue]]] = []
+            done_failed: list[tuple[Action, str]] = []
             for action, state in zip(batch, states, strict=True):
                 if state.ok:
-                    journal.succeed(run, action, undo_of(action, state), state.detail())
-                    applied += 1
+                    done_ok.append((action, undo_of(action, state), state.detail()))
                 else:
                     message = state.error or "failed"
-                    journal.fail(run, action, message)
+                    done_failed.append((action, message))
                     failures.append(
                         Failure(
                             action_id=action.id,
@@ -89,7 +92,10 @@ def run_units(
                         )
                     )
                     log.warning("%s failed: %s", action.target_label, message)
-                progress.advance()
+            # the batch's fates in one commit
+            journal.finish_many(run, done_ok, done_failed)
+            applied += len(done_ok)
+            progress.advance(len(batch))
             if any(s.fatal for s in states):
                 stopped = start + batch_size < len(todo)
                 break

@@ -55,6 +55,7 @@ def internalize(
         tmp_dir=tmp_dir,
         workers=concurrency,
         albums_of=lambda asset_id: albums_of.get(asset_id, set()),
+        batch_verify=True,
     )
 
     def undo_of(action: Action, state: UnitState) -> list[Action]:

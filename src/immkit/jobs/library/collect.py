@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from immkit.errors import InputError
 from immkit.immich import Asset, AssetId, Face, Immich, Library, MetadataSearch, Tag
 from immkit.jobs.assetcopy.model import SourceAsset, SourceFace, Unit
+from immkit.jobs.library.extras import copy_extras
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ def collect(
             # 3.1 leaves hidden motion parts out of searches: read them by id
             assets[motion] = owner.assets.get(motion)
     albums = _albums_of(owner)
+    extras = copy_extras(owner, library.owner_id)
     tags = _tags_of(owner, library.id)
     with_faces = [a.id for a in assets.values() if a.people and a.id not in skip_ids]
     faces = owner.faces.faces_of_many(with_faces)
@@ -88,8 +90,8 @@ def collect(
         motion_asset = assets.get(asset.live_photo_video_id) if asset.live_photo_video_id else None
         units.append(
             Unit(
-                still=_source(asset, albums, tags, faces),
-                motion=_source(motion_asset, albums, tags, {}) if motion_asset else None,
+                still=_source(asset, albums, tags, faces, extras),
+                motion=_source(motion_asset, albums, tags, {}, extras) if motion_asset else None,
             )
         )
     digest = hashlib.sha256(
@@ -151,6 +153,7 @@ def _source(
     albums: Mapping[str, set[str]],
     tags: Mapping[str, set[str]],
     faces: Mapping[AssetId, list[Face]],
+    extras: set[str] | None,
 ) -> SourceAsset:
     exif = asset.exif_info
     named: list[SourceFace] = []
@@ -190,4 +193,5 @@ def _source(
         tags=tuple(sorted(tags.get(asset.id, set()))),
         albums=tuple(sorted(albums.get(asset.id, set()))),
         faces=tuple(sorted(named, key=lambda f: (f.person_id, f.x1, f.y1))),
+        copy_extras=extras is None or asset.id in extras,
     )

@@ -79,12 +79,13 @@ def counts(
 
 def _action(unit: Unit, library_id: str, keep_external: bool) -> Action:
     uploads = len(unit.source_ids)
-    requests = {
-        "POST /assets": uploads,
-        "PUT /assets/copy": 1,
-        "GET /assets/{id}": uploads,
-        "PUT /assets": 1,
-    }
+    # per unit; album adds, the batch read-back search and the trash are shared by a batch
+    # (a sidecar found at apply time adds a copy)
+    requests = {"POST /assets": uploads, "PUT /assets": 1}
+    if unit.still.copy_extras:
+        requests["PUT /assets/copy"] = 1
+    if unit.still.tags:
+        requests["GET /assets/{id}"] = uploads
     if unit.still.tags:
         requests["PUT /tags/{id}/assets"] = len(unit.still.tags)
     if unit.still.faces:

@@ -10,6 +10,7 @@ from immkit.sim.routes import (
     people,
     search,
     server,
+    sharing,
     tags,
     timeline,
     users,
@@ -28,4 +29,5 @@ ROUTE_MODULES = [
     tags,
     timeline,
     jobs,
+    sharing,
 ]
