@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pydantic import JsonValue
 
 from immkit.engine import Action, Outcome
+from immkit.errors import ApiError
 from immkit.immich import Immich
 from immkit.immich.bodies import AlbumMember
 from immkit.immich.models import AlbumId, AssetId, BulkIdResult, UserId
@@ -46,8 +47,7 @@ class AlbumExecutor:
         if kind is AlbumKind.SHARE:
             return self._share(action, album_id)
         if kind is AlbumKind.UNSHARE:
-            self.immich.albums.remove_member(album_id, UserId(str(action.params["user_id"])))
-            return Outcome(detail={"album_id": album_id})
+            return self._unshare(album_id, UserId(str(action.params["user_id"])))
         return self._membership(kind, action, album_id)
 
     def created(self, name: str) -> AlbumId | None:
@@ -89,7 +89,16 @@ class AlbumExecutor:
 
     def _delete_if_empty(self, action: Action) -> Outcome:
         album_id = AlbumId(str(action.params["album_id"]))
-        album = self.immich.albums.get(album_id)
+        try:
+            album = self.immich.albums.get(album_id)
+        except ApiError as exc:
+            # Immich answers 400 for a missing album: gone already (an undo cut off after
+            # its DELETE), if the owner's own list agrees
+            if exc.status != 400 or "not found" not in exc.message.lower():
+                raise
+            if album_id in {a.id for a in self.immich.albums.all(is_owned=True)}:
+                raise
+            return Outcome(detail={"deleted": album_id, "already": True})
         if album.asset_count:
             log.warning(
                 "Kept album %s: it holds %d photos immkit did not put there",
@@ -116,6 +125,16 @@ class AlbumExecutor:
             requests={"DELETE /albums/{id}/user/{userId}": 1},
         )
         return Outcome(undo=[undo], detail={"album_id": album_id})
+
+    def _unshare(self, album_id: AlbumId, user_id: UserId) -> Outcome:
+        try:
+            self.immich.albums.remove_member(album_id, user_id)
+        except ApiError as exc:
+            # an undo cut off after its DELETE: the user is not a member any more
+            if exc.status != 400 or self.immich.albums.get(album_id).role_of(user_id):
+                raise
+            return Outcome(detail={"album_id": album_id, "already": True})
+        return Outcome(detail={"album_id": album_id})
 
     def _membership(self, kind: AlbumKind, action: Action, album_id: AlbumId) -> Outcome:
         ids = [AssetId(str(i)) for i in _list(action.params["asset_ids"])]

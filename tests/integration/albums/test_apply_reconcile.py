@@ -1,0 +1,67 @@
+"""Album actions re-applied after a crash find the server already changed, and agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from immkit.engine import Action
+from immkit.errors import ApiError
+from immkit.immich import Immich
+from immkit.immich.bodies import AlbumMember
+from immkit.immich.models import AlbumId, UserId
+from immkit.jobs.albums import AlbumStateStore
+from immkit.jobs.albums.apply import AlbumExecutor
+from immkit.jobs.albums.plan import AlbumKind
+from immkit.sim import seed
+from immkit.sim.server import SimServer
+
+
+def _delete(album_id: str) -> Action:
+    return Action(
+        kind=AlbumKind.DELETE_IF_EMPTY,
+        target="album:Kids",
+        target_label="Kids",
+        params={"album_id": album_id, "album": "Kids"},
+        destructive=True,
+    )
+
+
+def test_undo_of_a_create_cut_off_after_its_delete_is_done(immich: Immich, tmp_path: Path) -> None:
+    album = immich.albums.create("Kids")
+    with AlbumStateStore(tmp_path / "state.db") as store:
+        executor = AlbumExecutor(immich, store, "scope")
+        first = executor.apply(_delete(album.id))
+        again = executor.apply(_delete(album.id))  # the rerun after a SIGKILL
+    assert first.detail == {"deleted": album.id}
+    assert again.detail == {"deleted": album.id, "already": True}
+
+
+def test_undo_of_a_create_still_fails_on_a_malformed_album_id(
+    immich: Immich, tmp_path: Path
+) -> None:
+    with AlbumStateStore(tmp_path / "state.db") as store:
+        executor = AlbumExecutor(immich, store, "scope")
+        bad = AlbumId("not-a-uuid")
+        with pytest.raises(ApiError):
+            executor.apply(_delete(bad))
+
+
+def test_unshare_cut_off_after_its_delete_is_done(
+    immich: Immich, sim: SimServer, tmp_path: Path
+) -> None:
+    with sim.state.db.connection() as conn:
+        bob = seed.add_user(conn, "bob@example.com", "Bob")
+    album = immich.albums.create("Kids", members=[AlbumMember(user_id=UserId(bob))])
+    unshare = Action(
+        kind=AlbumKind.UNSHARE,
+        target="album:Kids",
+        target_label="Kids",
+        params={"album_id": album.id, "user_id": bob},
+    )
+    with AlbumStateStore(tmp_path / "state.db") as store:
+        executor = AlbumExecutor(immich, store, "scope")
+        assert executor.apply(unshare).detail == {"album_id": album.id}
+        assert executor.apply(unshare).detail == {"album_id": album.id, "already": True}
+    assert immich.albums.get(album.id).role_of(UserId(bob)) is None
