@@ -12,6 +12,7 @@ import logging
 from immkit.engine.apply import Executor, Result, apply_plan
 from immkit.engine.journal import Entry, EntryStatus, Journal, Run, RunStatus
 from immkit.engine.plan import Action, Plan
+from immkit.engine.settle import settle_cut_off
 from immkit.engine.progress import Progress
 from immkit.errors import InputError
 
@@ -58,12 +59,18 @@ def undo_run(
 ) -> Result:
     """Apply `plan_undo(run)` as a run of its own, then mark the original `undone`.
 
+    Actions the run left `applying` (a killed process) are settled first, so their
+    effect is known and reversed too.
+
     Entries whose inverse actions all applied are marked `undone`, so a partial undo
     can be finished by undoing the same run again.
 
     Raises:
         InputError: the run was undone already, or is being applied right now.
     """
+    _refuse_if_final(journal, run)
+    if settle_cut_off(journal, executor, run.job, run.profile, run=run):
+        run = journal.get_run(run.id)
     plan = plan_undo(journal, run)
     result = apply_plan(
         plan,
@@ -129,8 +136,8 @@ def _blockers(entries: list[Entry], run: Run) -> list[str]:
     if applying := by_status.get(EntryStatus.APPLYING):
         ids = ", ".join(e.action_id for e in applying[:5])
         notes.append(
-            f"{len(applying):,} action(s) were cut off mid-call ({ids}); their effect is "
-            "unknown and is not undone: resume the run first, then undo it."
+            f"{len(applying):,} action(s) were cut off mid-call ({ids}); the undo applies "
+            "them again first (they are idempotent), then reverses them too."
         )
     if pending := by_status.get(EntryStatus.PLANNED):
         notes.append(f"{len(pending):,} action(s) were never applied.")
