@@ -3,8 +3,13 @@
 Every action is idempotent, as the engine requires after a crash: adding what is there
 is a `duplicate` Immich ignores, creating an album first looks for one of that name the
 run may already have made. Undo only ever reverses what the action itself did: the
-inverse of an add removes the ids that were really added (not the duplicates that were
-there before), and the inverse of a create deletes the album only while it is empty.
+inverse of an add removes the ids the plan added, and the inverse of a create deletes
+the album only while it is empty.
+
+A lost answer is not a lost change: the plan only adds ids that were absent when it was
+made (and removes ids that were present), so an id the server calls `duplicate` (or
+`not_found`) on a repeat is one an earlier, cut-off attempt moved, and is ours to undo;
+a create whose answer was lost looks for the album by name before failing.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Sequence
 from pydantic import JsonValue
 
 from immkit.engine import Action, Outcome
-from immkit.errors import ApiError
+from immkit.errors import ApiError, EnvError
 from immkit.immich import Immich
 from immkit.immich.bodies import AlbumMember
 from immkit.immich.models import AlbumId, AssetId, BulkIdResult, UserId
@@ -72,9 +77,16 @@ class AlbumExecutor:
             album = existing[0]
         else:
             description = action.params.get("description")
-            album = self.immich.albums.create(
-                name, description=str(description) if description else None
-            )
+            try:
+                album = self.immich.albums.create(
+                    name, description=str(description) if description else None
+                )
+            except EnvError:
+                # the answer may be lost while the album was made: a POST is never retried
+                made = self.immich.albums.all(name=name, is_owned=True)
+                if not made:
+                    raise
+                album = made[0]
         self._ids[name] = album.id
         undo = Action(
             kind=AlbumKind.DELETE_IF_EMPTY,
@@ -142,7 +154,8 @@ class AlbumExecutor:
             results = self.immich.albums.add_assets(album_id, ids)
         else:
             results = self.immich.albums.remove_assets(album_id, ids)
-        done = [r.id for r in results if r.success]
+        # `duplicate`/`not_found`: moved by an attempt whose answer was lost (see above)
+        done = [r.id for r in results if r.success or r.error == _ALREADY[kind]]
         skipped = _skipped(kind, results)
         if kind is AlbumKind.ADD and not action.params.get("restores"):
             self.store.record_added(self.scope, album_id, done)
