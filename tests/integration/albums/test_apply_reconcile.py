@@ -65,3 +65,32 @@ def test_unshare_cut_off_after_its_delete_is_done(
         assert executor.apply(unshare).detail == {"album_id": album.id}
         assert executor.apply(unshare).detail == {"album_id": album.id, "already": True}
     assert immich.albums.get(album.id).role_of(UserId(bob)) is None
+
+
+def test_an_add_repeated_after_a_lost_answer_is_still_undone(
+    immich: Immich, sim: SimServer, owner: tuple[str, str], tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    with sim.state.db.connection() as conn:
+        ids = seed.add_assets(
+            conn,
+            [
+                seed.AssetSeed(owner[0], f"IMG_{i}.jpg", datetime(2024, 1, 1, tzinfo=UTC))
+                for i in range(3)
+            ],
+        )
+    album = immich.albums.create("Kids")
+    add = Action(
+        kind=AlbumKind.ADD,
+        target="album:Kids",
+        target_label="Kids",
+        params={"album_id": album.id, "asset_ids": list(ids)},
+    )
+    with AlbumStateStore(tmp_path / "state.db") as store:
+        executor = AlbumExecutor(immich, store, "scope")
+        immich.albums.add_assets(album.id, ids)  # the first attempt, whose answer was lost
+        outcome = executor.apply(add)
+        assert store.added("scope", album.id) == frozenset(ids)
+    (undo,) = outcome.undo
+    assert sorted(map(str, undo.params["asset_ids"])) == sorted(ids)
