@@ -12,8 +12,8 @@ import logging
 from immkit.engine.apply import Executor, Result, apply_plan
 from immkit.engine.journal import Entry, EntryStatus, Journal, Run, RunStatus
 from immkit.engine.plan import Action, Plan
-from immkit.engine.settle import settle_cut_off
 from immkit.engine.progress import Progress
+from immkit.engine.settle import settle_cut_off
 from immkit.errors import InputError
 
 log = logging.getLogger(__name__)
