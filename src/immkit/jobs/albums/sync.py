@@ -19,6 +19,7 @@ from immkit.engine.settle import settle_cut_off
 from immkit.immich import Immich
 from immkit.immich.keyset import format_time, parse_time
 from immkit.immich.models import Album, AlbumId
+from immkit.immich.version import require_supported
 from immkit.jobs.albums.apply import AlbumExecutor
 from immkit.jobs.albums.collect import (
     Resolved,
@@ -159,9 +160,11 @@ def sync(
     """Collect, plan and (unless `dry_run`) apply the rules.
 
     Raises:
+        UnsupportedVersion: the server is older than immkit supports.
         NotFoundError: a name in a rule fits nothing or several (before any write).
         RunBusyError: another immkit process is syncing one of the rules.
     """
+    require_supported(immich.server.version())  # before reading anything else
     shared = Shared(immich)
     scope = scope_of(immich.client.base_url, shared.me.id)
     with contextlib.ExitStack() as locks:
