@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from immkit.sim.album_sql import refresh_thumbnails
 from immkit.sim.sample import seed_sample_library
 from immkit.sim.seed import add_api_key
 from tests.reliability.world import CANARY_DB_PASSWORD, CANARY_KEY, World
@@ -128,6 +129,8 @@ def seed_albums(world: World, work: Path) -> Ctx:
     with world.db() as conn:
         sample = seed_sample_library(conn, world.server.state.media)
         add_api_key(conn, sample.user("alice"), name="canary", secret=CANARY_KEY)
+        # what Immich does on the first album listing: a steady state to compare against
+        refresh_thumbnails(conn, [str(r["id"]) for r in conn.execute("SELECT id FROM album")])
     write_config(work, world.url, ALBUM_RULES)
     return Ctx(work, {"before": album_state(world)})
 
