@@ -11,6 +11,8 @@ and journals the outcome, so their inverse is known and `runs undo` covers them.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 
 from immkit.engine.apply import Executor
 from immkit.engine.journal import EntryStatus, Journal, Run
@@ -24,14 +26,15 @@ def settle_cut_off(
 ) -> int:
     """Re-apply the `applying` actions of dead runs of `job` (or of `run` alone).
 
-    Returns how many were settled. A run another live process is applying is left alone.
+    Returns how many were settled. A run a live process (this one included: the daemon
+    runs rules in threads) is applying is left alone.
 
     Raises:
         EnvError (not ApiError): the server or database is gone; nothing more is tried.
     """
     settled = 0
     for record in [run] if run is not None else journal.cut_off(job, profile):
-        if journal.is_active(record):
+        if journal.is_active(record) or (run is None and _this_process(record)):
             continue
         plan = {a.id: a for a in journal.plan(record).actions}
         for entry in journal.entries(record):
@@ -55,3 +58,9 @@ def settle_cut_off(
                 action.target_label,
             )
     return settled
+
+
+def _this_process(run: Run) -> bool:
+    """A run of this very process is live in another thread (the daemon runs rules in
+    parallel); only a process that died leaves a run `applying` behind."""
+    return run.pid == os.getpid() and run.host == socket.gethostname()

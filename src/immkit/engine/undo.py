@@ -71,6 +71,8 @@ def undo_run(
     _refuse_if_final(journal, run)
     if settle_cut_off(journal, executor, run.job, run.profile, run=run):
         run = journal.get_run(run.id)
+    # an earlier undo killed between its last action and this bookkeeping: catch up
+    _mark_undone(journal, run)
     plan = plan_undo(journal, run)
     result = apply_plan(
         plan,
@@ -81,12 +83,22 @@ def undo_run(
         stop_on_error=stop_on_error,
         undo_of=run.id,
     )
-    applied_inverses: set[str] = set()
-    if result.run_id is not None:
-        undo = journal.get_run(result.run_id)
-        applied_inverses = {
-            e.action_id for e in journal.entries(undo) if e.status is EntryStatus.APPLIED
-        }
+    # undone only when nothing of the run is left on the server, as far as we know
+    if _mark_undone(journal, run) == 0:
+        journal.finish(run, RunStatus.UNDONE)
+        log.info("Run %s undone by run %s", run.id, result.run_id)
+    return result
+
+
+def _mark_undone(journal: Journal, run: Run) -> int:
+    """Mark `undone` the entries whose inverses every undo run of `run` together applied;
+    returns how many applied (or cut-off) entries are left."""
+    applied_inverses = {
+        e.action_id
+        for undo in journal.undo_runs_of(run)
+        for e in journal.entries(undo)
+        if e.status is EntryStatus.APPLIED
+    }
     left = 0
     for entry in journal.entries(run):
         if (
@@ -97,11 +109,7 @@ def undo_run(
             journal.mark(run, entry.action_id, EntryStatus.UNDONE)
         elif entry.status in (EntryStatus.APPLIED, EntryStatus.APPLYING):
             left += 1
-    # undone only when nothing of the run is left on the server, as far as we know
-    if left == 0:
-        journal.finish(run, RunStatus.UNDONE)
-        log.info("Run %s undone by run %s", run.id, result.run_id)
-    return result
+    return left
 
 
 def _refuse_if_final(journal: Journal, run: Run) -> None:

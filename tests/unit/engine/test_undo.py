@@ -114,3 +114,17 @@ def test_a_run_cut_off_mid_call_is_settled_then_undone(
     undo_run(journal, run, store)
     assert store.data == {}  # "b" applied again (idempotent), then both reversed
     assert journal.get_run(run.id).status is RunStatus.UNDONE
+
+
+def test_an_undo_killed_before_its_bookkeeping_is_caught_up_not_repeated(
+    journal: Journal, store: StoreExecutor
+) -> None:
+    _applied(journal, store)
+    run = journal.runs(1)[0]
+    # the undo's actions all applied, then SIGKILL before the entries were marked
+    apply_plan(plan_undo(journal, run), store, journal, profile=run.profile, undo_of=run.id)
+    calls = len(store.calls)
+    again = undo_run(journal, journal.get_run(run.id), store)
+    assert len(store.calls) == calls  # nothing applied twice
+    assert again.run_id is None
+    assert journal.get_run(run.id).status is RunStatus.UNDONE
