@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pydantic import JsonValue
 
 from immkit.engine import Action, Outcome
-from immkit.errors import ApiError, EnvError
+from immkit.errors import ApiError, EnvError, NotFoundError
 from immkit.immich import Immich
 from immkit.immich.bodies import AlbumMember
 from immkit.immich.models import AlbumId, AssetId, BulkIdResult, UserId
@@ -65,8 +65,11 @@ class AlbumExecutor:
         name = str(params["album"])
         if name not in self._ids:
             found = self.immich.albums.all(name=name, is_owned=True)
-            if not found:
-                raise LookupError(f"album {name!r} should have been created earlier in the run")
+            if not found:  # its create failed earlier in this run; a re-run makes it
+                raise NotFoundError(
+                    f"Album {name} does not exist: creating it failed earlier in this run; "
+                    "run the sync again."
+                )
             self._ids[name] = found[0].id
         return self._ids[name]
 
