@@ -136,6 +136,9 @@ def daemon_day(app: AppContext, rules: list[AlbumRule], *, hours: int, workers: 
             started[name].append(clock.now())
         try:
             report = inner(name)
+        except Exception:
+            result.failed += 1
+            raise
         finally:
             with lock:
                 running[name] -= 1
