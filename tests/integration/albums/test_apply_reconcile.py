@@ -97,3 +97,19 @@ def test_an_add_repeated_after_a_lost_answer_is_still_undone(
     (undo,) = outcome.undo
     assert isinstance(undo.params["asset_ids"], list)
     assert set(map(str, undo.params["asset_ids"])) == set(ids)
+
+
+def test_an_add_to_an_album_whose_create_failed_fails_cleanly(
+    immich: Immich, tmp_path: Path
+) -> None:
+    from immkit.errors import NotFoundError
+
+    add = Action(
+        kind=AlbumKind.ADD,
+        target="album:Kids",
+        target_label="Kids",
+        params={"album": "Kids", "asset_ids": []},
+    )
+    with AlbumStateStore(tmp_path / "state.db") as store:
+        with pytest.raises(NotFoundError, match="run the sync again"):
+            AlbumExecutor(immich, store, "scope").apply(add)
