@@ -110,6 +110,8 @@ def test_an_add_to_an_album_whose_create_failed_fails_cleanly(
         target_label="Kids",
         params={"album": "Kids", "asset_ids": []},
     )
-    with AlbumStateStore(tmp_path / "state.db") as store:
-        with pytest.raises(NotFoundError, match="run the sync again"):
-            AlbumExecutor(immich, store, "scope").apply(add)
+    with (
+        AlbumStateStore(tmp_path / "state.db") as store,
+        pytest.raises(NotFoundError, match="run the sync again"),
+    ):
+        AlbumExecutor(immich, store, "scope").apply(add)
