@@ -83,11 +83,14 @@ def run_until_done(
     raise AssertionError(f"{scenario.name} did not finish in {MAX_RUNS} runs: {procs[-1]}")
 
 
-def reference(world: World, scenario: Scenario) -> tuple[State, float]:
-    """The end state without faults (or the scenario's own idea of it), and how long a
-    full run takes with the crash latency (to aim the kills)."""
+def reference(world: World, scenario: Scenario) -> tuple[State, tuple[float, float]]:
+    """The end state without faults (or the scenario's own idea of it), and how long
+    immkit takes to start and a full run takes with the crash latency (to aim the kills)."""
     tally = Tally()
     ctx = scenario.seed(world, world.fresh())
+    started = time.monotonic()
+    world.immkit(ctx.work, ["--version"])
+    startup = time.monotonic() - started  # Python and immkit's imports: nothing to kill yet
     world.server.state.faults.set("*", latency=CRASH_LATENCY)
     started = time.monotonic()
     procs = run_until_done(world, scenario, ctx, tally)
@@ -97,7 +100,7 @@ def reference(world: World, scenario: Scenario) -> tuple[State, float]:
     state = scenario.snapshot(world)
     if scenario.intended is not None:
         assert state == scenario.intended(ctx), "the fault-free run did not reach its goal"
-    return state, seconds
+    return state, (startup, seconds)
 
 
 def fault_trial(world: World, scenario: Scenario, want: State, seed: int, tally: Tally) -> Ctx:
@@ -118,12 +121,18 @@ def fault_trial(world: World, scenario: Scenario, want: State, seed: int, tally:
 
 
 def crash_trial(
-    world: World, scenario: Scenario, want: State, full: float, rng: random.Random, tally: Tally
+    world: World,
+    scenario: Scenario,
+    want: State,
+    timing: tuple[float, float],
+    rng: random.Random,
+    tally: Tally,
 ) -> Ctx:
     """Seed, then kill runs at random moments until one finishes; compare the end state."""
     ctx = scenario.seed(world, world.fresh())
     world.server.state.faults.set("*", latency=CRASH_LATENCY)
-    delays = [rng.uniform(0.45, 1.0) * full for _ in range(rng.randint(1, 3))]
+    startup, full = timing  # kill while it works, not while Python imports
+    delays = [rng.uniform(startup, full) for _ in range(rng.randint(1, 3))]
     try:
         run_until_done(world, scenario, ctx, tally, kill=delays)
     finally:

@@ -139,7 +139,7 @@ CASES: list[Case] = [
     # -- the server ------------------------------------------------------------------------
     Case("server: garbage JSON", ("doctor",), 3, server="garbage"),
     Case("server: HTML instead of JSON", ("albums", "sync"), 3, server="html"),
-    Case("server: hangs (timeout = 1)", ("doctor",), 3, "timeout = 1", server="hang"),
+    Case("server: hangs (timeout = 0.5)", ("doctor",), 3, "timeout = 0.5", server="hang"),
     Case("server: 10 GB Content-Length", ("albums", "sync"), 3, server="huge"),
     Case("server: connection refused", ("albums", "sync"), 3, url="http://127.0.0.1:9"),
     Case("server: API key rejected", ("doctor",), 3, env={"IMMICH_API_KEY": "wrong-key"}),

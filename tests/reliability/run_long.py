@@ -56,13 +56,13 @@ def world_in(root: Path) -> Iterator[World]:
 def scenario_table(world: World, scenario: Scenario, trials: int, kills: int) -> Tally:
     tally = Tally()
     try:
-        want, full = reference(world, scenario)
+        want, timing = reference(world, scenario)
         for seed in range(trials):
             ctx = fault_trial(world, scenario, want, seed, tally)
             undo_everything(world, scenario, ctx, tally)
         rng = random.Random(11)
         while tally.kills < kills:
-            ctx = crash_trial(world, scenario, want, full, rng, tally)
+            ctx = crash_trial(world, scenario, want, timing, rng, tally)
             journal_readable(world, ctx)
             undo_everything(world, scenario, ctx, tally)
     except AssertionError as exc:
