@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,19 +57,20 @@ def no_traceback(proc: Proc) -> None:
 
 
 def run_until_done(
-    world: World, scenario: Scenario, ctx: Ctx, tally: Tally, *, kill: list[float] | None = None
+    world: World, scenario: Scenario, ctx: Ctx, tally: Tally, *, kill: list[int] | None = None
 ) -> list[Proc]:
     """Run the scenario's command again and again until it finishes.
 
-    `kill` holds delays: the first runs are killed after them (SIGKILL), in order.
+    `kill` holds request counts: the first runs are killed (SIGKILL) once the server has
+    answered that many of their requests, in order.
     Exit 1 (some actions failed) and 3 (the server failed too often) call for a plain
     re-run; exit 2 (bad input) never does.
     """
     delays = list(kill or [])
     procs: list[Proc] = []
     for _ in range(MAX_RUNS + len(delays)):
-        delay = delays.pop(0) if delays else None
-        proc = world.immkit(ctx.work, scenario.argv(ctx), kill_after=delay)
+        at = delays.pop(0) if delays else None
+        proc = world.immkit(ctx.work, scenario.argv(ctx), kill_at_request=at)
         procs.append(proc)
         tally.runs += 1
         if proc.killed:
@@ -83,24 +83,21 @@ def run_until_done(
     raise AssertionError(f"{scenario.name} did not finish in {MAX_RUNS} runs: {procs[-1]}")
 
 
-def reference(world: World, scenario: Scenario) -> tuple[State, tuple[float, float]]:
-    """The end state without faults (or the scenario's own idea of it), and how long
-    immkit takes to start and a full run takes with the crash latency (to aim the kills)."""
+def reference(world: World, scenario: Scenario) -> tuple[State, int]:
+    """The end state without faults (or the scenario's own idea of it), and how many
+    requests a full run makes (to aim the kills)."""
     tally = Tally()
     ctx = scenario.seed(world, world.fresh())
-    started = time.monotonic()
-    world.immkit(ctx.work, ["--version"])
-    startup = time.monotonic() - started  # Python and immkit's imports: nothing to kill yet
     world.server.state.faults.set("*", latency=CRASH_LATENCY)
-    started = time.monotonic()
+    seen = world.requests_seen()
     procs = run_until_done(world, scenario, ctx, tally)
-    seconds = time.monotonic() - started
+    requests = world.requests_seen() - seen  # kills land between the first and the last
     world.server.state.faults.clear()
     assert len(procs) == 1, [p.stderr for p in procs]
     state = scenario.snapshot(world)
     if scenario.intended is not None:
         assert state == scenario.intended(ctx), "the fault-free run did not reach its goal"
-    return state, (startup, seconds)
+    return state, requests
 
 
 def fault_trial(world: World, scenario: Scenario, want: State, seed: int, tally: Tally) -> Ctx:
@@ -124,17 +121,20 @@ def crash_trial(
     world: World,
     scenario: Scenario,
     want: State,
-    timing: tuple[float, float],
+    requests: int,
     rng: random.Random,
     tally: Tally,
+    kills: int | None = None,
 ) -> Ctx:
     """Seed, then kill runs at random moments until one finishes; compare the end state."""
     ctx = scenario.seed(world, world.fresh())
     world.server.state.faults.set("*", latency=CRASH_LATENCY)
-    startup, full = timing  # kill while it works, not while Python imports
-    delays = [rng.uniform(startup, full) for _ in range(rng.randint(1, 3))]
+    # killed once the server has answered a random number of its requests: mid-request,
+    # between two, or between a request and its journal line (latency keeps them apart)
+    count = kills if kills is not None else rng.randint(1, 3)
+    at = [rng.randint(1, max(requests - 1, 1)) for _ in range(count)]
     try:
-        run_until_done(world, scenario, ctx, tally, kill=delays)
+        run_until_done(world, scenario, ctx, tally, kill=at)
     finally:
         world.server.state.faults.clear()
     tally.trials += 1
@@ -143,10 +143,11 @@ def crash_trial(
     return ctx
 
 
-def journal_readable(world: World, ctx: Ctx) -> list[dict[str, Any]]:
-    """`runs list` and `runs show` still work on whatever the runs left behind."""
+def journal_readable(world: World, ctx: Ctx, shown: int = 1000) -> list[dict[str, Any]]:
+    """`runs list` and `runs show` (of the newest `shown` runs) still work on whatever
+    the runs left behind."""
     found = runs(world, ctx.work)
-    for run in found:
+    for run in found[:shown]:
         proc = world.immkit(ctx.work, ["runs", "show", run["id"], "--json"])
         assert proc.code == 0, proc.stderr
         json.loads(proc.stdout)

@@ -56,13 +56,13 @@ def world_in(root: Path) -> Iterator[World]:
 def scenario_table(world: World, scenario: Scenario, trials: int, kills: int) -> Tally:
     tally = Tally()
     try:
-        want, timing = reference(world, scenario)
+        want, requests = reference(world, scenario)
         for seed in range(trials):
             ctx = fault_trial(world, scenario, want, seed, tally)
             undo_everything(world, scenario, ctx, tally)
         rng = random.Random(11)
         while tally.kills < kills:
-            ctx = crash_trial(world, scenario, want, timing, rng, tally)
+            ctx = crash_trial(world, scenario, want, requests, rng, tally)
             journal_readable(world, ctx)
             undo_everything(world, scenario, ctx, tally)
     except AssertionError as exc:
@@ -154,6 +154,7 @@ def main() -> None:
             f"{result.rss_mb[0]:.0f} → {result.rss_mb[-1]:.0f} MB "
             f"(growth {result.memory_growth_mb:+.1f} MB over {len(result.rss_mb)} samples)"
         )
+        print("RSS per simulated hour (MB):", " ".join(f"{mb:.0f}" for mb in result.rss_mb))
 
 
 if __name__ == "__main__":

@@ -36,13 +36,13 @@ def test_faults_reach_the_fault_free_end_state(world: World, scenario: Scenario)
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name.replace(" ", "_"))
 def test_sigkill_converges_and_undo_still_works(world: World, scenario: Scenario) -> None:
-    want, timing = reference(world, scenario)
+    want, requests = reference(world, scenario)
     tally = Tally()
     rng = random.Random(7)
     while tally.kills < CI_KILLS:
-        ctx = crash_trial(world, scenario, want, timing, rng, tally)
+        ctx = crash_trial(world, scenario, want, requests, rng, tally, kills=CI_KILLS)
         assert tally.equal, "\n".join(tally.notes)
-        journal_readable(world, ctx)
+        journal_readable(world, ctx, shown=2)
         undo_everything(world, scenario, ctx, tally)
         assert tally.equal, "\n".join(tally.notes)
     assert secret_hits(world, [world.root]) == []

@@ -100,9 +100,11 @@ class World:
         *,
         env: Mapping[str, str] | None = None,
         kill_after: float | None = None,
+        kill_at_request: int | None = None,
         timeout: float = 120,
     ) -> Proc:
-        """Run `immkit ARGV` in `work`; with `kill_after`, SIGKILL it after that many seconds."""
+        """Run `immkit ARGV` in `work`; SIGKILL it after `kill_after` seconds, or once the
+        simulator has answered `kill_at_request` requests of it."""
         command = [PYTHON, "-m", "immkit", *argv]
         proc = subprocess.Popen(
             command,
@@ -115,6 +117,14 @@ class World:
             errors="replace",
         )
         killed = False
+        if kill_at_request is not None:
+            base = self.requests_seen()
+            deadline = time.monotonic() + timeout
+            while proc.poll() is None and time.monotonic() < deadline:
+                if self.requests_seen() - base >= kill_at_request:
+                    kill_after = 0.0
+                    break
+                time.sleep(0.002)
         try:
             out, err = proc.communicate(timeout=kill_after if kill_after is not None else timeout)
         except subprocess.TimeoutExpired:
@@ -128,6 +138,11 @@ class World:
         result = Proc(tuple(argv), proc.returncode, out, err, killed)
         self.outputs.append(result)
         return result
+
+    def requests_seen(self) -> int:
+        state = self.server.state
+        with state.lock:
+            return sum(state.requests.values())
 
     def close(self) -> None:
         self._drop_old()
