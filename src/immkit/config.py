@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     SecretStr,
     StrictBool,
+    StrictFloat,
     StrictInt,
     ValidationError,
     field_validator,
@@ -70,6 +71,7 @@ class ProfileConfig(_Strict):
     ca_file: Path | None = None
     insecure: StrictBool = False
     concurrency: Annotated[StrictInt, Field(ge=1, le=64)] = DEFAULT_CONCURRENCY
+    timeout: Annotated[StrictInt | StrictFloat, Field(gt=0, le=3600)] = 60  # s per request
 
     @field_validator("url")
     @classmethod
@@ -143,6 +145,7 @@ class Profile(_Strict):
     ca_file: Path | None = None
     insecure: bool = False
     concurrency: int = DEFAULT_CONCURRENCY
+    timeout: float = 60.0
 
     def masked(self) -> dict[str, MaskedValue]:
         """Return the profile as a dict that is safe to print: no secret in it."""
@@ -273,6 +276,7 @@ class Config:
             ca_file=None if raw.ca_file is None else self._relative(raw.ca_file),
             insecure=raw.insecure,
             concurrency=raw.concurrency,
+            timeout=raw.timeout,
         )
 
     def _env_defines(self) -> bool:

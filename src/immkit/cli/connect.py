@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from immkit.config import Profile
 from immkit.immich import Immich
+from immkit.immich.defaults import Timeouts
 
 
 def immich_for(profile: Profile, *, concurrency: int | None = None) -> Immich:
@@ -15,4 +16,10 @@ def immich_for(profile: Profile, *, concurrency: int | None = None) -> Immich:
         insecure=profile.insecure,
         concurrency=concurrency or profile.concurrency,
         profile=profile.name,
+        timeouts=per_request(profile.timeout),
     )
+
+
+def per_request(seconds: float) -> Timeouts:
+    """The profile's `timeout`: how long one request may wait for the server."""
+    return Timeouts(connect=min(seconds, 10.0), read=seconds, write=seconds, pool=seconds)

@@ -293,6 +293,16 @@ class Journal:
             and _pid_alive(run.pid)
         )
 
+    def cut_off(self, job: str, profile: str | None) -> list[Run]:
+        """Unfinished runs of this job with an action left `applying` (a killed process)."""
+        statuses = ",".join("?" for _ in RESUMABLE)
+        return self._select_runs(
+            f"WHERE r.job = ? AND r.profile IS ? AND r.status IN ({statuses}) AND EXISTS"
+            " (SELECT 1 FROM entries e WHERE e.run_id = r.id AND e.status = 'applying')"
+            " ORDER BY r.id",
+            [job, profile, *(s.value for s in RESUMABLE)],
+        )
+
     def undo_runs_of(self, run: Run) -> list[Run]:
         return self._select_runs("WHERE r.undo_of = ? ORDER BY r.id DESC", [run.id])
 

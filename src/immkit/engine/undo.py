@@ -13,6 +13,7 @@ from immkit.engine.apply import Executor, Result, apply_plan
 from immkit.engine.journal import Entry, EntryStatus, Journal, Run, RunStatus
 from immkit.engine.plan import Action, Plan
 from immkit.engine.progress import Progress
+from immkit.engine.settle import settle_cut_off
 from immkit.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -58,12 +59,20 @@ def undo_run(
 ) -> Result:
     """Apply `plan_undo(run)` as a run of its own, then mark the original `undone`.
 
+    Actions the run left `applying` (a killed process) are settled first, so their
+    effect is known and reversed too.
+
     Entries whose inverse actions all applied are marked `undone`, so a partial undo
     can be finished by undoing the same run again.
 
     Raises:
         InputError: the run was undone already, or is being applied right now.
     """
+    _refuse_if_final(journal, run)
+    if settle_cut_off(journal, executor, run.job, run.profile, run=run):
+        run = journal.get_run(run.id)
+    # an earlier undo killed between its last action and this bookkeeping: catch up
+    _mark_undone(journal, run)
     plan = plan_undo(journal, run)
     result = apply_plan(
         plan,
@@ -74,12 +83,22 @@ def undo_run(
         stop_on_error=stop_on_error,
         undo_of=run.id,
     )
-    applied_inverses: set[str] = set()
-    if result.run_id is not None:
-        undo = journal.get_run(result.run_id)
-        applied_inverses = {
-            e.action_id for e in journal.entries(undo) if e.status is EntryStatus.APPLIED
-        }
+    # undone only when nothing of the run is left on the server, as far as we know
+    if _mark_undone(journal, run) == 0:
+        journal.finish(run, RunStatus.UNDONE)
+        log.info("Run %s undone by run %s", run.id, result.run_id)
+    return result
+
+
+def _mark_undone(journal: Journal, run: Run) -> int:
+    """Mark `undone` the entries whose inverses every undo run of `run` together applied;
+    returns how many applied (or cut-off) entries are left."""
+    applied_inverses = {
+        e.action_id
+        for undo in journal.undo_runs_of(run)
+        for e in journal.entries(undo)
+        if e.status is EntryStatus.APPLIED
+    }
     left = 0
     for entry in journal.entries(run):
         if (
@@ -90,11 +109,7 @@ def undo_run(
             journal.mark(run, entry.action_id, EntryStatus.UNDONE)
         elif entry.status in (EntryStatus.APPLIED, EntryStatus.APPLYING):
             left += 1
-    # undone only when nothing of the run is left on the server, as far as we know
-    if left == 0:
-        journal.finish(run, RunStatus.UNDONE)
-        log.info("Run %s undone by run %s", run.id, result.run_id)
-    return result
+    return left
 
 
 def _refuse_if_final(journal: Journal, run: Run) -> None:
@@ -129,8 +144,8 @@ def _blockers(entries: list[Entry], run: Run) -> list[str]:
     if applying := by_status.get(EntryStatus.APPLYING):
         ids = ", ".join(e.action_id for e in applying[:5])
         notes.append(
-            f"{len(applying):,} action(s) were cut off mid-call ({ids}); their effect is "
-            "unknown and is not undone: resume the run first, then undo it."
+            f"{len(applying):,} action(s) were cut off mid-call ({ids}); the undo applies "
+            "them again first (they are idempotent), then reverses them too."
         )
     if pending := by_status.get(EntryStatus.PLANNED):
         notes.append(f"{len(pending):,} action(s) were never applied.")

@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import http.cookiejar
 import logging
-import socket
-import ssl
 import threading
 import time
 from collections import Counter
@@ -31,8 +29,8 @@ from tenacity import (
 )
 
 from immkit import __version__
-from immkit.errors import ConfigError, EnvError, NotImmich, Unreachable
-from immkit.immich.answers import GATEWAY_STATUSES, Answer, Call, decode_json, error_for
+from immkit.errors import ConfigError
+from immkit.immich.answers import Answer, Call, decode_json, error_for
 from immkit.immich.answers import retry_after_seconds as _retry_after_seconds
 from immkit.immich.concurrency import map_concurrent
 from immkit.immich.defaults import (
@@ -46,6 +44,7 @@ from immkit.immich.defaults import (
 from immkit.immich.paths import expand_path, host_of, normalize_base_url
 from immkit.immich.tls import tls_verify
 from immkit.immich.tracing import RequestEvent, RequestTracer
+from immkit.immich.transport import AnswerError, is_transient, read_capped, transport_error
 
 log = logging.getLogger(__name__)
 
@@ -75,14 +74,6 @@ class Downloaded:
     path: Path
     size: int
     sha1: str
-
-
-class _AnswerError(Exception):
-    """A non-2xx answer inside the retry loop; mapped to an `immkit.errors` class after it."""
-
-    def __init__(self, answer: Answer) -> None:
-        super().__init__(answer.status)
-        self.answer = answer
 
 
 @dataclass
@@ -183,9 +174,10 @@ class ImmichClient:
         url = self.base_url + expand_path(path, path_params)
 
         def send() -> httpx.Response:
-            if json is not None:
-                return self._http.request(call.method, url, params=query, json=json)
-            return self._http.request(call.method, url, params=query)
+            request = self._http.build_request(
+                call.method, url, params=query, json=json if json is not None else None
+            )
+            return self._http.send(request, stream=True)
 
         retry = self._idempotent(call.method, idempotent)
         answer = self._run(call, retry, lambda: self._exchange(call, send))
@@ -253,7 +245,7 @@ class ImmichClient:
                 trace.status = resp.status_code
                 if not 200 <= resp.status_code < 300:
                     resp.read()
-                    raise _AnswerError(_answer(resp))
+                    raise AnswerError(_answer(resp))
                 try:
                     with partial.open("wb") as out:
                         for chunk in resp.iter_bytes(chunk_size):
@@ -279,7 +271,7 @@ class ImmichClient:
 
     def _run(self, call: Call, idempotent: bool, attempt: Callable[[], T]) -> T:
         def transient(exc: BaseException) -> bool:
-            return _is_transient(exc, idempotent)
+            return is_transient(exc, idempotent)
 
         retrying = Retrying(
             stop=stop_after_attempt(self._retry.attempts),
@@ -290,19 +282,23 @@ class ImmichClient:
         )
         try:
             return retrying(attempt)
-        except _AnswerError as exc:
+        except AnswerError as exc:
             raise error_for(exc.answer, call) from exc
         except httpx.HTTPError as exc:
-            raise self._transport_error(exc, call) from exc
+            raise transport_error(exc, call, self.host, self._timeouts) from exc
 
     def _exchange(self, call: Call, send: Callable[[], httpx.Response]) -> Answer:
         with self._slots, self._traced(call) as trace:
             response = send()
             trace.status = response.status_code
+            try:
+                body = read_capped(response, call)
+            finally:
+                response.close()
         self.server_date = response.headers.get("date") or self.server_date
-        answer = _answer(response)
+        answer = _answer(response, body)
         if not 200 <= answer.status < 300:
-            raise _AnswerError(answer)
+            raise AnswerError(answer)
         return answer
 
     @contextmanager
@@ -316,7 +312,7 @@ class ImmichClient:
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _AnswerError):
+        if isinstance(exc, AnswerError):
             after = _retry_after_seconds(exc.answer.retry_after)
             if after is not None:
                 return min(after, self._retry.max_retry_after)
@@ -331,63 +327,10 @@ class ImmichClient:
     def _call_info(self, method: str, path: str) -> Call:
         return Call(method.upper(), path, self.host, self.profile)
 
-    def _transport_error(self, exc: httpx.HTTPError, call: Call) -> EnvError:
-        where, check = self.host, call.url_hint()
-        tls = _find_cause(exc, ssl.SSLError)
-        if tls is not None:
-            reason = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or "?"
-            who = f"profile {call.profile}" if call.profile else "the profile"
-            return Unreachable(
-                f"TLS with {where} failed ({reason}); if the server uses a private CA, set "
-                f"ca_file for {who}, or insecure = true to skip the check (not recommended)"
-            )
-        if isinstance(exc, httpx.ConnectTimeout):
-            return Unreachable(
-                f"Timed out after {self._timeouts.connect:g} s connecting to {where}; "
-                f"check that the server is up and reachable; {check}"
-            )
-        if isinstance(exc, httpx.ConnectError):
-            if _find_cause(exc, socket.gaierror) is not None:
-                return Unreachable(f"Cannot resolve the host name of {where}; {check}")
-            return Unreachable(
-                f"Cannot connect to {where} (connection refused or network down); "
-                f"check that Immich is running and listening there; {check}"
-            )
-        if isinstance(exc, httpx.TimeoutException):
-            return Unreachable(
-                f"{where} did not answer {call.endpoint} in time (read timeout "
-                f"{self._timeouts.read:g} s); the server may be overloaded; try again later"
-            )
-        if isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
-            return Unreachable(
-                f"The connection to {where} broke during {call.endpoint} "
-                f"({type(exc).__name__}); check the server and the network; {check}"
-            )
-        if isinstance(exc, httpx.DecodingError | httpx.ProtocolError):
-            return NotImmich(
-                f"{where} sent an answer to {call.endpoint} that is not valid HTTP; "
-                f"is this an Immich server? {check}"
-            )
-        return Unreachable(f"Request {call.endpoint} to {where} failed ({type(exc).__name__})")
-
-
-def _is_transient(exc: BaseException, idempotent: bool) -> bool:
-    """Worth another attempt? Only when a repeat cannot do the work twice."""
-    if isinstance(exc, _AnswerError):
-        if exc.answer.status == 429:  # refused before any work was done
-            return True
-        return idempotent and exc.answer.status in GATEWAY_STATUSES
-    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
-        # nothing reached the server; a TLS verification failure will not heal by itself
-        return _find_cause(exc, ssl.SSLError) is None
-    if isinstance(exc, httpx.ReadTimeout | httpx.RemoteProtocolError | httpx.ReadError):
-        return idempotent
-    return False
-
 
 def _log_retry(call: Call, state: RetryCallState) -> None:
     exc = state.outcome.exception() if state.outcome else None
-    what = f"HTTP {exc.answer.status}" if isinstance(exc, _AnswerError) else type(exc).__name__
+    what = f"HTTP {exc.answer.status}" if isinstance(exc, AnswerError) else type(exc).__name__
     wait_s = state.next_action.sleep if state.next_action else 0.0
     log.info(
         "%s failed (%s), attempt %d; retrying in %.2f s",
@@ -398,11 +341,11 @@ def _log_retry(call: Call, state: RetryCallState) -> None:
     )
 
 
-def _answer(response: httpx.Response) -> Answer:
+def _answer(response: httpx.Response, body: bytes | None = None) -> Answer:
     return Answer(
         status=response.status_code,
         content_type=response.headers.get("content-type", ""),
-        body=response.content,
+        body=response.content if body is None else body,
         retry_after=response.headers.get("retry-after"),
     )
 
@@ -418,15 +361,3 @@ def _query(params: Mapping[str, QueryValue] | None) -> dict[str, str]:
 
 def _httpx_timeout(t: Timeouts) -> httpx.Timeout:
     return httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
-
-
-def _find_cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
-    """The first exception of `kind` along the `__cause__`/`__context__` chain."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, kind):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None

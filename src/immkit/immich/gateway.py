@@ -8,7 +8,13 @@ from pathlib import Path
 from immkit.immich.albums import AlbumsApi
 from immkit.immich.assets import AssetsApi
 from immkit.immich.client import ImmichClient
-from immkit.immich.defaults import DEFAULT_CONCURRENCY, DEFAULT_RETRY, RetryPolicy
+from immkit.immich.defaults import (
+    DEFAULT_CONCURRENCY,
+    DEFAULT_RETRY,
+    DEFAULT_TIMEOUTS,
+    RetryPolicy,
+    Timeouts,
+)
 from immkit.immich.faces import FacesApi
 from immkit.immich.libraries import LibrariesApi
 from immkit.immich.people import PeopleApi
@@ -51,6 +57,7 @@ class Immich:
         profile: str | None = None,
         retry: RetryPolicy = DEFAULT_RETRY,
         on_request: Callable[[RequestEvent], None] | None = None,
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
     ) -> Immich:
         """A gateway for `url` (with or without `/api`); `profile` only names it in errors."""
         client = ImmichClient(
@@ -62,6 +69,7 @@ class Immich:
             profile=profile,
             retry=retry,
             on_request=on_request,
+            timeouts=timeouts,
         )
         return cls(client)
 

@@ -28,14 +28,24 @@ class SimServer:
     """An Immich-compatible server on http://127.0.0.1:PORT backed by `database_url`."""
 
     def __init__(
-        self, database_url: str, media: Path, *, host: str = "127.0.0.1", port: int = 0
+        self,
+        database_url: str,
+        media: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls: tuple[Path, Path] | None = None,
     ) -> None:
+        """`tls` = (certificate chain PEM, private key PEM) serves HTTPS instead of HTTP."""
         media.mkdir(parents=True, exist_ok=True)
         self.state = SimState(db=SimDatabase(database_url), media=media)
         self.host = host
         self.port = port or free_port(host)
+        self.scheme = "https" if tls else "http"
         config = uvicorn.Config(
             create_app(self.state),
+            ssl_certfile=str(tls[0]) if tls else None,
+            ssl_keyfile=str(tls[1]) if tls else None,
             host=host,
             port=self.port,
             log_level="critical",
@@ -48,7 +58,7 @@ class SimServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def start(self) -> SimServer:
         self._thread = threading.Thread(target=self._server.run, name="immkit-sim", daemon=True)

@@ -100,7 +100,7 @@ def test_a_run_being_applied_elsewhere_cannot_be_undone(
         plan_undo(journal, journal.get_run(run.id))
 
 
-def test_a_run_cut_off_mid_call_is_not_marked_undone(
+def test_a_run_cut_off_mid_call_is_settled_then_undone(
     journal: Journal, store: StoreExecutor
 ) -> None:
     plan = store_plan(add("a", "1"), add("b", "2"))
@@ -108,8 +108,23 @@ def test_a_run_cut_off_mid_call_is_not_marked_undone(
     first, second = plan.actions
     journal.begin(run, first)
     journal.succeed(run, first, store.apply(first).undo, {})
-    journal.begin(run, second)
+    journal.begin(run, second)  # killed here: did "b" reach the store? unknown
     undo_plan = plan_undo(journal, run)
     assert "cut off mid-call" in undo_plan.notes[0]
     undo_run(journal, run, store)
-    assert journal.get_run(run.id).status is RunStatus.RUNNING
+    assert store.data == {}  # "b" applied again (idempotent), then both reversed
+    assert journal.get_run(run.id).status is RunStatus.UNDONE
+
+
+def test_an_undo_killed_before_its_bookkeeping_is_caught_up_not_repeated(
+    journal: Journal, store: StoreExecutor
+) -> None:
+    _applied(journal, store)
+    run = journal.runs(1)[0]
+    # the undo's actions all applied, then SIGKILL before the entries were marked
+    apply_plan(plan_undo(journal, run), store, journal, profile=run.profile, undo_of=run.id)
+    calls = len(store.calls)
+    again = undo_run(journal, journal.get_run(run.id), store)
+    assert len(store.calls) == calls  # nothing applied twice
+    assert again.run_id is None
+    assert journal.get_run(run.id).status is RunStatus.UNDONE

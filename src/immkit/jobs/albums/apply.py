@@ -3,8 +3,13 @@
 Every action is idempotent, as the engine requires after a crash: adding what is there
 is a `duplicate` Immich ignores, creating an album first looks for one of that name the
 run may already have made. Undo only ever reverses what the action itself did: the
-inverse of an add removes the ids that were really added (not the duplicates that were
-there before), and the inverse of a create deletes the album only while it is empty.
+inverse of an add removes the ids the plan added, and the inverse of a create deletes
+the album only while it is empty.
+
+A lost answer is not a lost change: the plan only adds ids that were absent when it was
+made (and removes ids that were present), so an id the server calls `duplicate` (or
+`not_found`) on a repeat is one an earlier, cut-off attempt moved, and is ours to undo;
+a create whose answer was lost looks for the album by name before failing.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from collections.abc import Sequence
 from pydantic import JsonValue
 
 from immkit.engine import Action, Outcome
+from immkit.errors import ApiError, EnvError, NotFoundError
 from immkit.immich import Immich
 from immkit.immich.bodies import AlbumMember
 from immkit.immich.models import AlbumId, AssetId, BulkIdResult, UserId
@@ -46,8 +52,7 @@ class AlbumExecutor:
         if kind is AlbumKind.SHARE:
             return self._share(action, album_id)
         if kind is AlbumKind.UNSHARE:
-            self.immich.albums.remove_member(album_id, UserId(str(action.params["user_id"])))
-            return Outcome(detail={"album_id": album_id})
+            return self._unshare(album_id, UserId(str(action.params["user_id"])))
         return self._membership(kind, action, album_id)
 
     def created(self, name: str) -> AlbumId | None:
@@ -60,8 +65,11 @@ class AlbumExecutor:
         name = str(params["album"])
         if name not in self._ids:
             found = self.immich.albums.all(name=name, is_owned=True)
-            if not found:
-                raise LookupError(f"album {name!r} should have been created earlier in the run")
+            if not found:  # its create failed earlier in this run; a re-run makes it
+                raise NotFoundError(
+                    f"Album {name} does not exist: creating it failed earlier in this run; "
+                    "run the sync again."
+                )
             self._ids[name] = found[0].id
         return self._ids[name]
 
@@ -72,9 +80,16 @@ class AlbumExecutor:
             album = existing[0]
         else:
             description = action.params.get("description")
-            album = self.immich.albums.create(
-                name, description=str(description) if description else None
-            )
+            try:
+                album = self.immich.albums.create(
+                    name, description=str(description) if description else None
+                )
+            except EnvError:
+                # the answer may be lost while the album was made: a POST is never retried
+                made = self.immich.albums.all(name=name, is_owned=True)
+                if not made:
+                    raise
+                album = made[0]
         self._ids[name] = album.id
         undo = Action(
             kind=AlbumKind.DELETE_IF_EMPTY,
@@ -89,7 +104,16 @@ class AlbumExecutor:
 
     def _delete_if_empty(self, action: Action) -> Outcome:
         album_id = AlbumId(str(action.params["album_id"]))
-        album = self.immich.albums.get(album_id)
+        try:
+            album = self.immich.albums.get(album_id)
+        except ApiError as exc:
+            # Immich answers 400 for a missing album: gone already (an undo cut off after
+            # its DELETE), if the owner's own list agrees
+            if exc.status != 400 or "not found" not in exc.message.lower():
+                raise
+            if album_id in {a.id for a in self.immich.albums.all(is_owned=True)}:
+                raise
+            return Outcome(detail={"deleted": album_id, "already": True})
         if album.asset_count:
             log.warning(
                 "Kept album %s: it holds %d photos immkit did not put there",
@@ -117,13 +141,24 @@ class AlbumExecutor:
         )
         return Outcome(undo=[undo], detail={"album_id": album_id})
 
+    def _unshare(self, album_id: AlbumId, user_id: UserId) -> Outcome:
+        try:
+            self.immich.albums.remove_member(album_id, user_id)
+        except ApiError as exc:
+            # an undo cut off after its DELETE: the user is not a member any more
+            if exc.status != 400 or self.immich.albums.get(album_id).role_of(user_id):
+                raise
+            return Outcome(detail={"album_id": album_id, "already": True})
+        return Outcome(detail={"album_id": album_id})
+
     def _membership(self, kind: AlbumKind, action: Action, album_id: AlbumId) -> Outcome:
         ids = [AssetId(str(i)) for i in _list(action.params["asset_ids"])]
         if kind is AlbumKind.ADD:
             results = self.immich.albums.add_assets(album_id, ids)
         else:
             results = self.immich.albums.remove_assets(album_id, ids)
-        done = [r.id for r in results if r.success]
+        # `duplicate`/`not_found`: moved by an attempt whose answer was lost (see above)
+        done = [r.id for r in results if r.success or r.error == _ALREADY[kind]]
         skipped = _skipped(kind, results)
         if kind is AlbumKind.ADD and not action.params.get("restores"):
             self.store.record_added(self.scope, album_id, done)

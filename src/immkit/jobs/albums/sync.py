@@ -15,9 +15,11 @@ from datetime import datetime
 from pathlib import Path
 
 from immkit.engine import Journal, Plan, Progress, Result, apply_plan
+from immkit.engine.settle import settle_cut_off
 from immkit.immich import Immich
 from immkit.immich.keyset import format_time, parse_time
 from immkit.immich.models import Album, AlbumId
+from immkit.immich.version import require_supported
 from immkit.jobs.albums.apply import AlbumExecutor
 from immkit.jobs.albums.collect import (
     Resolved,
@@ -27,7 +29,7 @@ from immkit.jobs.albums.collect import (
     people_matches,
     resolve,
 )
-from immkit.jobs.albums.plan import RuleSnapshot, changes, plan_sync
+from immkit.jobs.albums.plan import JOB, RuleSnapshot, changes, plan_sync
 from immkit.jobs.albums.rules import AlbumRule
 from immkit.jobs.albums.scan import (
     FULL_SCAN_EVERY,
@@ -158,20 +160,24 @@ def sync(
     """Collect, plan and (unless `dry_run`) apply the rules.
 
     Raises:
+        UnsupportedVersion: the server is older than immkit supports.
         NotFoundError: a name in a rule fits nothing or several (before any write).
         RunBusyError: another immkit process is syncing one of the rules.
     """
+    require_supported(immich.server.version())  # before reading anything else
     shared = Shared(immich)
     scope = scope_of(immich.client.base_url, shared.me.id)
     with contextlib.ExitStack() as locks:
         if not dry_run:
             for rule in rules:
                 locks.enter_context(rule_lock(lock_dir, scope, rule.name))
+        executor = AlbumExecutor(immich, store, scope)
+        if not dry_run:  # a killed run's last action, journaled before we read
+            settle_cut_off(journal, executor, JOB, profile)
         reads = [read_rule(r, shared, store, scope, now=now, full=full) for r in rules]
         plan = plan_sync([r.snapshot for r in reads], profile=profile)
         if dry_run:
             return SyncOutcome(plan, reads, None)
-        executor = AlbumExecutor(immich, store, scope)
         result = apply_plan(plan, executor, journal, profile=profile, progress=progress)
         _remember(reads, result, executor, store, scope)
         return SyncOutcome(plan, reads, result)
