@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 
+from immkit.engine import Action
 from immkit.immich import Face, Person
 from immkit.jobs.people import plan as plan_module
 from immkit.jobs.people.collect import TargetSnapshot
@@ -37,6 +40,11 @@ def _snapshot(faces: dict[str, list[Face]], people: list[Person] = ()) -> Target
     )
 
 
+def _groups(action: Action) -> list[dict[str, Any]]:
+    """An action's per-person parts, typed for the assertions."""
+    return cast(list[dict[str, Any]], action.params["groups"])
+
+
 def _source(n: int = 3) -> PeopleFile:
     return PeopleFile(
         [ALICE],
@@ -55,8 +63,8 @@ def test_create_then_assign_then_picture() -> None:
         PeopleKind.ASSIGN,
         PeopleKind.SET_FEATURE,
     ]
-    assert plan.actions[1].params["groups"][0]["faces"] == [["f1", "t1", "u1"]]
-    assert plan.actions[2].params["groups"][0]["faces"] == [["f0", "t0", None]]
+    assert _groups(plan.actions[1])[0]["faces"] == [["f1", "t1", "u1"]]
+    assert _groups(plan.actions[2])[0]["faces"] == [["f0", "t0", None]]
     assert report.faces_unmatched == ["IMG_2.jpg"]
     assert report.people_create == ["Alice"]
 
@@ -66,7 +74,7 @@ def test_existing_person_is_reused_and_right_faces_are_left_alone() -> None:
     snap = _snapshot({"t0": [_face("f0", alice)], "t1": [_face("f1", None)], "t2": []}, [alice])
     plan, report = plan_import(_source(2), snap)
     assert [a.kind for a in plan.actions] == [PeopleKind.ASSIGN]
-    assert plan.actions[0].params["groups"][0]["person_id"] == "p-alice"
+    assert _groups(plan.actions[0])[0]["person_id"] == "p-alice"
     assert report.faces_already == 1
     assert report.people_reuse == ["Alice"]
 
@@ -86,7 +94,7 @@ def test_missing_faces_are_drawn_in_the_target_frame() -> None:
     snap = _snapshot({"t0": [other]})
     plan, report = plan_import(_source(1), snap, Options(create_missing=True))
     [draw] = [a for a in plan.actions if a.kind == PeopleKind.CREATE_FACES]
-    assert draw.params["groups"][0]["faces"] == [["t0", 500, 500, 50, 50, 100, 150]]
+    assert _groups(draw)[0]["faces"] == [["t0", 500, 500, 50, 50, 100, 150]]
     assert report.faces_create == 1
 
 
@@ -123,9 +131,9 @@ def test_face_actions_cover_many_persons_in_chunks(monkeypatch: pytest.MonkeyPat
         PeopleKind.ASSIGN,
         PeopleKind.SET_FEATURE,
     ]
-    first, second = (a.params["groups"] for a in plan.actions[3:5])
+    first, second = (_groups(a) for a in plan.actions[3:5])
     assert [(g["name"], len(g["faces"])) for g in first] == [("Alice", 2), ("Bob", 1)]
     assert [(g["name"], len(g["faces"])) for g in second] == [("Bob", 1), ("Carol", 2)]
     assert plan.actions[3].requests == {"PUT /faces/{id}": 3}
     assert plan.actions[3].target_label == "Alice and Bob"
-    assert len(plan.actions[5].params["groups"]) == 3
+    assert len(_groups(plan.actions[5])) == 3
