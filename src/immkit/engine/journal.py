@@ -15,12 +15,20 @@ import socket
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
 from pydantic import JsonValue
 
+from immkit.engine.journal_format import (
+    RESUMABLE,
+    SCHEMA,
+    dumps,
+    like_prefix,
+    pid_alive,
+    utcnow,
+)
 from immkit.engine.plan import Action, Plan
 from immkit.engine.records import Entry, EntryStatus, Run, RunStatus
 from immkit.errors import BadFileError, EnvError, InputError, NotFoundError, RunBusyError
@@ -28,61 +36,6 @@ from immkit.errors import BadFileError, EnvError, InputError, NotFoundError, Run
 log = logging.getLogger(__name__)
 
 __all__ = ["Entry", "EntryStatus", "Journal", "Run", "RunStatus"]
-
-# a run in one of these states has actions left to do; `failed` ones are retried
-RESUMABLE = (RunStatus.RUNNING, RunStatus.INTERRUPTED, RunStatus.FAILED, RunStatus.PARTIAL)
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id TEXT PRIMARY KEY,
-    job TEXT NOT NULL,
-    profile TEXT,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    status TEXT NOT NULL,
-    plan_digest TEXT NOT NULL,
-    plan_json TEXT NOT NULL,
-    undo_of TEXT,
-    host TEXT NOT NULL,
-    pid INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS entries (
-    run_id TEXT NOT NULL REFERENCES runs(id),
-    seq INTEGER NOT NULL,
-    action_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    target TEXT NOT NULL,
-    params TEXT NOT NULL,
-    status TEXT NOT NULL,
-    error TEXT,
-    undo TEXT NOT NULL DEFAULT '[]',
-    detail TEXT NOT NULL DEFAULT '{}',
-    started_at TEXT,
-    finished_at TEXT,
-    applied_order INTEGER,
-    PRIMARY KEY (run_id, seq),
-    UNIQUE (run_id, action_id)
-);
-CREATE INDEX IF NOT EXISTS runs_by_digest ON runs (job, plan_digest);
-"""
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Journal:
@@ -93,7 +46,7 @@ class Journal:
         EnvError: the file stayed locked by another process past the busy timeout.
     """
 
-    def __init__(self, path: Path, *, clock: Callable[[], datetime] = _utcnow) -> None:
+    def __init__(self, path: Path, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.path = path
         self._clock = clock
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +58,7 @@ class Journal:
                 # the journal is the undo trail: survive power loss, not just a killed process
                 self._db.execute("PRAGMA synchronous = FULL")
                 self._db.execute("PRAGMA foreign_keys = ON")
-                self._db.executescript(_SCHEMA)
+                self._db.executescript(SCHEMA)
         except BaseException:
             self._db.close()
             raise
@@ -200,7 +153,7 @@ class Journal:
                 "INSERT INTO entries (run_id, seq, action_id, kind, target, params, status)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (run_id, seq, a.id, a.kind, a.target, _dumps(a.params), "planned")
+                    (run_id, seq, a.id, a.kind, a.target, dumps(a.params), "planned")
                     for seq, a in enumerate(plan.actions)
                 ],
             )
@@ -238,7 +191,7 @@ class Journal:
         """
         found = self._select_runs(
             "WHERE r.id = ? OR r.id LIKE ? ESCAPE '\\' ORDER BY r.id DESC LIMIT 2",
-            [id_or_prefix, _like_prefix(id_or_prefix)],
+            [id_or_prefix, like_prefix(id_or_prefix)],
         )
         exact = [run for run in found if run.id == id_or_prefix]
         if exact:
@@ -290,7 +243,7 @@ class Journal:
             run.status is RunStatus.RUNNING
             and run.host == socket.gethostname()
             and run.pid != os.getpid()
-            and _pid_alive(run.pid)
+            and pid_alive(run.pid)
         )
 
     def cut_off(self, job: str, profile: str | None) -> list[Run]:
@@ -358,8 +311,8 @@ class Journal:
             " (SELECT COALESCE(MAX(applied_order), 0) + 1 FROM entries WHERE run_id = ?)",
             [
                 self._now(),
-                _dumps([a.model_dump(mode="json") for a in undo]),
-                _dumps(detail),
+                dumps([a.model_dump(mode="json") for a in undo]),
+                dumps(detail),
                 run.id,
             ],
         )
@@ -421,8 +374,8 @@ class Journal:
                     " (SELECT COALESCE(MAX(applied_order), 0) + 1 FROM entries WHERE run_id = ?)",
                     [
                         now,
-                        _dumps([a.model_dump(mode="json") for a in undo]),
-                        _dumps(detail),
+                        dumps([a.model_dump(mode="json") for a in undo]),
+                        dumps(detail),
                         run.id,
                     ],
                 )
@@ -445,8 +398,3 @@ class Journal:
                 if cursor.rowcount != 1:
                     raise ValueError(f"action {action.id} is not part of run {run.id}")
         log.debug("Run %s: %d entries updated in one commit", run.id, len(rows))
-
-
-def _like_prefix(prefix: str) -> str:
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
