@@ -24,6 +24,7 @@ from immkit.sim.bulk import seed_large_library
 from immkit.sim.database import create_database, install_schema, server_url
 from immkit.sim.seed import add_api_key, add_user
 from immkit.sim.server import SimServer
+from tests.reliability.catalog import SCENARIOS
 from tests.reliability.daemon_load import LoadResult, app_for, daemon_day, rules_for
 from tests.reliability.harness import (
     Tally,
@@ -34,7 +35,7 @@ from tests.reliability.harness import (
     undo_everything,
 )
 from tests.reliability.hostile_cases import CASES
-from tests.reliability.scenarios import SCENARIOS, Scenario, write_config
+from tests.reliability.scenarios import Scenario, write_config
 from tests.reliability.world import CANARIES, CANARY_KEY, World, secret_hits
 
 TEMPLATE = "immkit_rel_template"

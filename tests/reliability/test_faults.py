@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from tests.reliability.catalog import SCENARIOS
 from tests.reliability.harness import (
     Tally,
     crash_trial,
@@ -14,7 +15,7 @@ from tests.reliability.harness import (
     reference,
     undo_everything,
 )
-from tests.reliability.scenarios import SCENARIOS, Scenario
+from tests.reliability.scenarios import Scenario
 from tests.reliability.world import World, secret_hits
 
 CI_FAULT_TRIALS = 1
