@@ -57,13 +57,13 @@ def world_in(root: Path) -> Iterator[World]:
 def scenario_table(world: World, scenario: Scenario, trials: int, kills: int) -> Tally:
     tally = Tally()
     try:
-        want, requests = reference(world, scenario)
+        want, aim = reference(world, scenario)
         for seed in range(trials):
             ctx = fault_trial(world, scenario, want, seed, tally)
             undo_everything(world, scenario, ctx, tally)
         rng = random.Random(11)
         while tally.kills < kills:
-            ctx = crash_trial(world, scenario, want, requests, rng, tally)
+            ctx = crash_trial(world, scenario, want, aim, rng, tally)
             journal_readable(world, ctx)
             undo_everything(world, scenario, ctx, tally)
     except AssertionError as exc:
