@@ -105,8 +105,8 @@ database_url = "{database_url}"
 
 
 def album_state(world: World) -> State:
-    """Every live album as (owner, name, description, members, files), and each user's
-    photos as a multiset of checksums: duplicates and losses both show."""
+    """Every live album as (owner, name, description, members, live files), and each
+    user's live photos as a multiset of checksums: duplicates and losses both show."""
     with world.db() as conn:
         albums = conn.execute(
             """
@@ -120,7 +120,7 @@ def album_state(world: World) -> State:
               (SELECT coalesce(json_agg(s."originalFileName" ORDER BY s."originalFileName"),
                  '[]')
                  FROM album_asset aa JOIN asset s ON s.id = aa."assetId"
-                WHERE aa."albumId" = a.id) AS files
+                WHERE aa."albumId" = a.id AND s."deletedAt" IS NULL) AS files
             FROM album a WHERE a."deletedAt" IS NULL
             """
         ).fetchall()

@@ -1,7 +1,7 @@
 """`transfer`: ann's album "Holiday" moves to bea, in DB mode and in API mode.
 
-Ann owns IMG_1…IMG_4 in "Holiday" (shared with bea as viewer) and IMG_5 outside it. Anna
-is only on album photos (her person moves whole); Ben is on IMG_3 and on IMG_5 (he is
+Ann owns IMG_1…IMG_4 in "Holiday" (shared with bea as editor, so API mode can put bea's
+copies in it) and IMG_5 outside it. Anna is only on album photos (her person moves whole); Ben is on IMG_3 and on IMG_5 (he is
 split: bea gets a Ben of her own). The photos are real files uploaded through the API,
 so API mode can copy them and every checksum is the file's.
 """
@@ -64,7 +64,7 @@ def seed_family(world: World, work: Path, *, db: bool) -> Ctx:
                 for i, name in enumerate(names)
             ],
         )
-        add_album(conn, ann, "Holiday", [ids[n] for n in HOLIDAY], shared_with={bea: "viewer"})
+        add_album(conn, ann, "Holiday", [ids[n] for n in HOLIDAY], shared_with={bea: "editor"})
     (work / "bea_key").write_text(DST_KEY + "\n", encoding="utf-8")
     bea_profile = f'[profiles.bea]\nurl = "{world.url}"\napi_key_file = "bea_key"\n'
     if db:
