@@ -1,8 +1,8 @@
 """`transfer`: ann's album "Holiday" moves to bea, in DB mode and in API mode.
 
 Ann owns IMG_1…IMG_4 in "Holiday" (shared with bea as editor, so API mode can put bea's
-copies in it) and IMG_5 outside it. Anna is only on album photos (her person moves whole); Ben is on IMG_3 and on IMG_5 (he is
-split: bea gets a Ben of her own). The photos are real files uploaded through the API,
+copies in it) and IMG_5 outside it. Anna is only on album photos (her person moves
+whole); Ben is on IMG_3 and on IMG_5 (he is split: bea gets a Ben of her own). The photos are real files uploaded through the API,
 so API mode can copy them and every checksum is the file's.
 """
 
