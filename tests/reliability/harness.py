@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.reliability.dbfaults import cut_db_connections
 from tests.reliability.scenarios import Ctx, Scenario, State, runs
 from tests.reliability.world import Proc, World
 
@@ -56,13 +58,37 @@ def no_traceback(proc: Proc) -> None:
     assert "internal error" not in proc.stderr, proc.stderr
 
 
+@dataclass(frozen=True)
+class Aim:
+    """How long a fault-free run is: where kills can land."""
+
+    requests: int
+    seconds: float
+
+    @property
+    def by_time(self) -> bool:
+        # a job that barely talks to the server (DB mode) is killed by the clock instead
+        return self.requests < 10
+
+    def pick(self, rng: random.Random) -> float:
+        if self.by_time:
+            return rng.uniform(0.2, self.seconds)
+        return rng.randint(1, max(self.requests - 1, 1))
+
+
 def run_until_done(
-    world: World, scenario: Scenario, ctx: Ctx, tally: Tally, *, kill: list[int] | None = None
+    world: World,
+    scenario: Scenario,
+    ctx: Ctx,
+    tally: Tally,
+    *,
+    kill: list[float] | None = None,
+    by_time: bool = False,
 ) -> list[Proc]:
     """Run the scenario's command again and again until it finishes.
 
     `kill` holds request counts: the first runs are killed (SIGKILL) once the server has
-    answered that many of their requests, in order.
+    answered that many of their requests, in order (`by_time`: after that many seconds).
     Exit 1 (some actions failed) and 3 (the server failed too often) call for a plain
     re-run; exit 2 (bad input) never does.
     """
@@ -70,7 +96,12 @@ def run_until_done(
     procs: list[Proc] = []
     for _ in range(MAX_RUNS + len(delays)):
         at = delays.pop(0) if delays else None
-        proc = world.immkit(ctx.work, scenario.argv(ctx), kill_at_request=at)
+        if by_time:
+            proc = world.immkit(ctx.work, scenario.argv(ctx), kill_after=at)
+        else:
+            proc = world.immkit(
+                ctx.work, scenario.argv(ctx), kill_at_request=None if at is None else int(at)
+            )
         procs.append(proc)
         tally.runs += 1
         if proc.killed:
@@ -83,21 +114,22 @@ def run_until_done(
     raise AssertionError(f"{scenario.name} did not finish in {MAX_RUNS} runs: {procs[-1]}")
 
 
-def reference(world: World, scenario: Scenario) -> tuple[State, int]:
+def reference(world: World, scenario: Scenario) -> tuple[State, Aim]:
     """The end state without faults (or the scenario's own idea of it), and how many
     requests a full run makes (to aim the kills)."""
     tally = Tally()
     ctx = scenario.seed(world, world.fresh())
     world.server.state.faults.set("*", latency=CRASH_LATENCY)
-    seen = world.requests_seen()
+    seen, started = world.requests_seen(), time.monotonic()
     procs = run_until_done(world, scenario, ctx, tally)
-    requests = world.requests_seen() - seen  # kills land between the first and the last
+    # kills land between the first request and the last (or the start and the end)
+    aim = Aim(world.requests_seen() - seen, time.monotonic() - started)
     world.server.state.faults.clear()
     assert len(procs) == 1, [p.stderr for p in procs]
     state = scenario.snapshot(world)
     if scenario.intended is not None:
         assert state == scenario.intended(ctx), "the fault-free run did not reach its goal"
-    return state, requests
+    return state, aim
 
 
 def fault_trial(world: World, scenario: Scenario, want: State, seed: int, tally: Tally) -> Ctx:
@@ -107,9 +139,11 @@ def fault_trial(world: World, scenario: Scenario, want: State, seed: int, tally:
     faults.rng = random.Random(seed)
     faults.set("*", **FAULT_MATRIX)
     try:
-        run_until_done(world, scenario, ctx, tally)
+        with cut_db_connections(world.admin_url, random.Random(seed)) as cut:
+            run_until_done(world, scenario, ctx, tally)
     finally:
         tally.faults.update(faults.injected)
+        tally.faults.update(cut)
         faults.clear()
     tally.trials += 1
     got = scenario.snapshot(world)
@@ -121,7 +155,7 @@ def crash_trial(
     world: World,
     scenario: Scenario,
     want: State,
-    requests: int,
+    aim: Aim,
     rng: random.Random,
     tally: Tally,
     kills: int | None = None,
@@ -132,9 +166,9 @@ def crash_trial(
     # killed once the server has answered a random number of its requests: mid-request,
     # between two, or between a request and its journal line (latency keeps them apart)
     count = kills if kills is not None else rng.randint(1, 3)
-    at = [rng.randint(1, max(requests - 1, 1)) for _ in range(count)]
+    at = [aim.pick(rng) for _ in range(count)]
     try:
-        run_until_done(world, scenario, ctx, tally, kill=at)
+        run_until_done(world, scenario, ctx, tally, kill=at, by_time=aim.by_time)
     finally:
         world.server.state.faults.clear()
     tally.trials += 1

@@ -24,6 +24,7 @@ from immkit.sim.bulk import seed_large_library
 from immkit.sim.database import create_database, install_schema, server_url
 from immkit.sim.seed import add_api_key, add_user
 from immkit.sim.server import SimServer
+from tests.reliability.catalog import SCENARIOS
 from tests.reliability.daemon_load import LoadResult, app_for, daemon_day, rules_for
 from tests.reliability.harness import (
     Tally,
@@ -34,7 +35,7 @@ from tests.reliability.harness import (
     undo_everything,
 )
 from tests.reliability.hostile_cases import CASES
-from tests.reliability.scenarios import SCENARIOS, Scenario, write_config
+from tests.reliability.scenarios import Scenario, write_config
 from tests.reliability.world import CANARIES, CANARY_KEY, World, secret_hits
 
 TEMPLATE = "immkit_rel_template"
@@ -56,13 +57,13 @@ def world_in(root: Path) -> Iterator[World]:
 def scenario_table(world: World, scenario: Scenario, trials: int, kills: int) -> Tally:
     tally = Tally()
     try:
-        want, requests = reference(world, scenario)
+        want, aim = reference(world, scenario)
         for seed in range(trials):
             ctx = fault_trial(world, scenario, want, seed, tally)
             undo_everything(world, scenario, ctx, tally)
         rng = random.Random(11)
         while tally.kills < kills:
-            ctx = crash_trial(world, scenario, want, requests, rng, tally)
+            ctx = crash_trial(world, scenario, want, aim, rng, tally)
             journal_readable(world, ctx)
             undo_everything(world, scenario, ctx, tally)
     except AssertionError as exc:

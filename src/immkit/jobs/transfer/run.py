@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+import psycopg
 
 from immkit.db import connect, detect_layout
 from immkit.db.statements import Conn
 from immkit.engine import Journal, Plan, Progress, Result, apply_plan
+from immkit.errors import DbUnavailable
 from immkit.jobs.transfer.apply import TransferExecutor
 from immkit.jobs.transfer.collect import Snapshot, collect
 from immkit.jobs.transfer.plan import TransferPlan, plan, plan_transfer
@@ -31,6 +35,19 @@ def connector(dsn: str) -> Callable[[], Conn]:
     return lambda: connect(dsn)
 
 
+@contextmanager
+def _reading() -> Iterator[None]:
+    """A connection lost while only reading is an environment failure, not a crash."""
+    try:
+        yield
+    except psycopg.OperationalError as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise DbUnavailable(
+            f"The database connection was lost while reading ({first}); nothing was changed,"
+            " run the command again."
+        ) from None
+
+
 def make_plan(dsn: str, spec: TransferSpec, profile: str | None = None) -> Planned:
     """Read and plan; nothing is changed.
 
@@ -38,7 +55,7 @@ def make_plan(dsn: str, spec: TransferSpec, profile: str | None = None) -> Plann
         DbUnavailable, UnknownLayout: the database cannot be used.
         NotFoundError, InputError: the spec names something wrong.
     """
-    with connect(dsn) as conn:
+    with _reading(), connect(dsn) as conn:
         layout = detect_layout(conn).name
         snapshot = collect(conn, spec, layout)
         conn.rollback()
@@ -48,7 +65,7 @@ def make_plan(dsn: str, spec: TransferSpec, profile: str | None = None) -> Plann
 
 def fingerprint(dsn: str, spec: TransferSpec) -> str:
     """The snapshot's fingerprint now, so apply refuses a plan the database outgrew."""
-    with connect(dsn) as conn:
+    with _reading(), connect(dsn) as conn:
         snapshot: Snapshot = collect(conn, spec, detect_layout(conn).name)
         conn.rollback()
     return snapshot.fingerprint
