@@ -2,8 +2,9 @@
 
 Ann owns IMG_1…IMG_4 in "Holiday" (shared with bea as editor, so API mode can put bea's
 copies in it) and IMG_5 outside it. Anna is only on album photos (her person moves
-whole); Ben is on IMG_3 and on IMG_5 (he is split: bea gets a Ben of her own). The photos are real files uploaded through the API,
-so API mode can copy them and every checksum is the file's.
+whole); Ben is on IMG_3 and on IMG_5 (he is split: bea gets a Ben of her own). The
+photos are real files uploaded through the API, so API mode can copy them and every
+checksum is the file's.
 """
 
 from __future__ import annotations
