@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from tests.reliability.scenarios import ALBUM_RULES
+from tests.reliability.scenarios import ADMIN_KEY, ALBUM_RULES, BOB_KEY
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Case:
     argv: tuple[str, ...]
     code: int
     profile: str = ""  # extra lines in [profiles.home]
-    rules: str = ALBUM_RULES  # the rest of the config file
+    rules: str = ALBUM_RULES  # the rest of the config file ({url}: the server's)
     env: dict[str, str] = field(default_factory=dict)
     server: str | None = None  # a servers.ANSWERS kind instead of the simulator
     url: str | None = None  # or this URL
@@ -28,9 +28,25 @@ class Case:
     synced: bool = False  # a real `albums sync` ran before the case
     no_profile: bool = False  # no config file at all (the environment only)
     sim_version: tuple[int, int, int] | None = None
+    files: dict[str, bytes] = field(default_factory=dict)  # written in the work folder
+    says: str = ""  # stderr must contain this (e.g. the bad line's number)
 
 
 NOT_UTF8_NAME = os.fsdecode(b"conf-\xff\xfe.toml")
+HEADER = b'{"type": "header", "format": "immkit-people", "version": 1}\n'
+PERSON = b'{"type": "person", "id": "p1", "name": "Alice"}\n'
+# more profiles on the same server: the sample's admin, bob, and alice again
+PROFILES = (
+    ALBUM_RULES
+    + "".join(
+        f'[profiles.{name}]\nurl = "{{url}}"\napi_key = "{key}"\n'
+        for name, key in (("admin", ADMIN_KEY), ("bob", BOB_KEY))
+    )
+    + '[profiles.alice2]\nurl = "{url}"\napi_key_file = "api_key"\n'
+)  # alice's key again
+HOLIDAYS = ("transfer", "--album", "Holidays")
+TO_BOB = ("transfer", "--to", "bob@example.com", "--mode", "api", "--to-profile", "bob", "--yes")
+INTERNALIZE = ("--profile", "admin", "library", "internalize", "Alice's folder")
 
 CASES: list[Case] = [
     # -- configuration -------------------------------------------------------------------
@@ -145,5 +161,100 @@ CASES: list[Case] = [
     Case("server: API key rejected", ("doctor",), 3, env={"IMMICH_API_KEY": "wrong-key"}),
     Case("server: Immich 2.9 (too old)", ("albums", "sync"), 3, sim_version=(2, 9, 0)),
     Case("database: unreachable (doctor --db)", ("doctor", "--db"), 3),
-    # -- people, transfer, library: the lead adds their cases here after merging ---------
+    # -- people ----------------------------------------------------------------------------
+    Case(
+        "people: malformed export file (the bad line is named)",
+        ("people", "import", "WORK/people.jsonl"),
+        2,
+        files={"people.jsonl": HEADER + PERSON + b'{"type": "face", "person": \n'},
+        says="Line 3 of",
+    ),
+    Case(
+        "people: export file with an unknown version",
+        ("people", "import", "WORK/people.jsonl"),
+        2,
+        files={"people.jsonl": HEADER.replace(b"1}", b"99}") + PERSON},
+    ),
+    Case("people: export file does not exist", ("people", "import", "WORK/nope.jsonl"), 2),
+    Case(
+        "people: export file is binary",
+        ("people", "import", "WORK/people.jsonl"),
+        2,
+        files={"people.jsonl": b"\xff\xfe\x00garbage\x00" * 50},
+    ),
+    Case(
+        "people: migrate --from and --to the same profile",
+        ("people", "migrate", "--from", "home", "--to", "home"),
+        2,
+    ),
+    Case(
+        "people: migrate to an unknown profile",
+        ("people", "migrate", "--from", "home", "--to", "nope"),
+        2,
+    ),
+    # -- transfer --------------------------------------------------------------------------
+    Case(
+        "transfer: to the album's own owner",
+        (*HOLIDAYS, "--to", "alice@example.com", "--mode", "api", "--to-profile", "alice2"),
+        2,
+        rules=PROFILES,
+    ),
+    Case(
+        "transfer: unknown album",
+        (*TO_BOB[:1], "--album", "Nope", *TO_BOB[1:]),
+        2,
+        rules=PROFILES,
+    ),
+    Case(
+        "transfer: unknown target user (zed, with --to-profile bob)",
+        (*HOLIDAYS, "--to", "zed@example.com", "--mode", "api", "--to-profile", "bob", "--yes"),
+        2,
+        rules=PROFILES,
+    ),
+    Case(
+        "transfer: --to-profile holds another user's key than --to",
+        (*HOLIDAYS, "--to", "bob@example.com", "--mode", "api", "--to-profile", "admin", "--yes"),
+        2,
+        rules=PROFILES,
+    ),
+    Case("transfer: --mode ftp", (*HOLIDAYS, "--to", "bob@example.com", "--mode", "ftp"), 2),
+    Case(
+        "transfer: API mode without the target's profile",
+        (*HOLIDAYS, "--to", "bob@example.com", "--mode", "api", "--yes"),
+        2,
+    ),
+    Case(
+        "transfer: API mode without --yes and no TTY", (*HOLIDAYS, *TO_BOB[1:-1]), 2, rules=PROFILES
+    ),
+    Case(
+        "transfer: DB unreachable, the canary password in database_url is never printed",
+        (*HOLIDAYS, "--to", "bob@example.com", "--mode", "db", "--yes"),
+        3,
+    ),
+    # -- library ---------------------------------------------------------------------------
+    Case("library: a non-admin key", ("library", "internalize", "Alice's folder", "--yes"), 3),
+    Case(
+        "library: unknown library",
+        ("--profile", "admin", "library", "internalize", "Nope", "--yes"),
+        2,
+        rules=PROFILES,
+    ),
+    Case(
+        "library: owned by another user and no --owner-profile",
+        ("--profile", "admin", "library", "internalize", "Alice's folder", "--yes"),
+        2,
+        rules=PROFILES,
+    ),
+    Case(
+        "library: internalize without --yes and no TTY",
+        (*INTERNALIZE, "--owner-profile", "home"),
+        2,
+        rules=PROFILES,
+    ),
+    Case(
+        "library: --concurrency 0",
+        (*INTERNALIZE, "--owner-profile", "home", "--concurrency", "0", "--dry-run"),
+        2,
+        rules=PROFILES,
+    ),
 ]

@@ -109,13 +109,15 @@ def main() -> None:
     parser.add_argument("--rules", type=int, default=50)
     parser.add_argument("--assets", type=int, default=100_000)
     parser.add_argument("--hours", type=int, default=24)
-    parser.add_argument("--only", help="one scenario by name, e.g. 'albums sync'")
+    parser.add_argument(
+        "--only", help="scenarios by name, comma-separated, e.g. 'albums sync,transfer db'"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="immkit-rel-") as tmp, world_in(Path(tmp)) as world:
         root = Path(tmp)
         rows = []
         for scenario in SCENARIOS:
-            if args.only and scenario.name != args.only:
+            if args.only and scenario.name not in args.only.split(","):
                 continue
             tally = scenario_table(world, scenario, args.fault_trials, args.kills)
             rows.append((scenario.name, tally))
@@ -130,11 +132,11 @@ def main() -> None:
             result = None
         hits = secret_hits(world, [root / "work"])
     print()
-    print(f"{'job':<14} {'faults':>7} {'runs':>6} {'kills':>6} {'trials':>7}  end state equal")
+    print(f"{'job':<20} {'faults':>7} {'runs':>6} {'kills':>6} {'trials':>7}  end state equal")
     for name, tally in rows:
         faults = sum(tally.faults.values())
         print(
-            f"{name:<14} {faults:>7} {tally.runs:>6} {tally.kills:>6} {tally.trials:>7}  "
+            f"{name:<20} {faults:>7} {tally.runs:>6} {tally.kills:>6} {tally.trials:>7}  "
             f"{'yes' if tally.equal else 'NO'}"
         )
         for note in tally.notes[:3]:

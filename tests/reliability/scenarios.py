@@ -22,6 +22,8 @@ from immkit.sim.seed import add_api_key
 from tests.reliability.world import CANARY_DB_PASSWORD, CANARY_KEY, World
 
 State = Any  # a JSON-able value compared with ==
+ADMIN_KEY = "reliabilityADMINkey0x3d9a"  # the sample's admin and bob (hostile cases)
+BOB_KEY = "reliabilityBOBkey0x81f2"
 
 
 @dataclass
@@ -190,6 +192,8 @@ def seed_albums(world: World, work: Path) -> Ctx:
     with world.db() as conn:
         sample = seed_sample_library(conn, world.server.state.media)
         add_api_key(conn, sample.user("alice"), name="canary", secret=CANARY_KEY)
+        add_api_key(conn, sample.user("admin"), name="admin", secret=ADMIN_KEY)
+        add_api_key(conn, sample.user("bob"), name="bob", secret=BOB_KEY)
         # what Immich does on the first album listing: a steady state to compare against
         refresh_thumbnails(conn, [str(r["id"]) for r in conn.execute("SELECT id FROM album")])
     write_config(work, world.url, ALBUM_RULES)

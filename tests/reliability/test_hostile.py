@@ -67,16 +67,20 @@ def invoke(world: World, case: Case, work: Path, verbose: bool) -> Any:
     env.update(IMMKIT_CONFIG=str(work / "config.toml"), IMMKIT_STATE_DIR=str(work / "state"))
     env.update(case.env)
     argv = [*(["-v"] if verbose else []), *case.argv]
+    argv = [str(work / a.removeprefix("WORK/")) if a.startswith("WORK/") else a for a in argv]
     work.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
         url = case.url or world.url
         if case.server:
             url = stack.enter_context(hostile_server(case.server))
-        write_config(work, url, case.rules, profile_extra=case.profile or "timeout = 2")
+        rules = case.rules.replace("{url}", url)
+        write_config(work, url, rules, profile_extra=case.profile or "timeout = 2")
         if case.raw_config is not None:
             (work / "config.toml").write_text(case.raw_config, encoding="utf-8")
         if case.no_profile:
             (work / "config.toml").unlink()
+        for name, data in case.files.items():
+            (work / name).write_bytes(data)
         (work / "latin.toml").write_bytes("[profiles.h\xe9]\nurl = 'x'\n".encode("latin-1"))
         journal = work / "state" / "journal.sqlite3"
         if case.journal is not None:
@@ -116,6 +120,7 @@ def test_hostile_input(seeded: World, case: Case, tmp_path: Path) -> None:
         result.exception, SystemExit
     ), repr(result.exception)
     assert "Traceback" not in stderr
+    assert case.says in stderr, stderr
     if case.code:
         errors = [line for line in stderr.splitlines() if line.startswith("error:")]
         usage = [line for line in stderr.splitlines() if "Invalid value" in line]
