@@ -60,8 +60,7 @@ class TransferExecutor:
     def apply(self, action: Action) -> Outcome:
         kind = TransferKind(action.kind)
         with self._connect() as conn:
-            layout = detect_layout(conn).name
-            conn.commit()
+            layout = _guard(lambda: _layout(conn))
             if kind is TransferKind.MOVE:
                 return self._move(conn, layout, TransferPlan.model_validate(action.params), action)
             if kind is TransferKind.REPAIR:
@@ -77,7 +76,7 @@ class TransferExecutor:
                 f"The database layout is now {layout}, the plan was made for {body.layout}; "
                 "plan again."
             )
-        cluster = _cluster(conn, body.target_id) if layout != "3.1" else None
+        cluster = _guard(lambda: _cluster(conn, body.target_id)) if layout != "3.1" else None
         result = _guard(lambda: run_transfer(conn, layout, move_args(body, cluster)))
         self.statements = result.statements
         undo = Action(
@@ -130,6 +129,12 @@ def _list(value: object) -> list[Any]:
     if not isinstance(value, list):
         raise TypeError("expected a list")
     return value
+
+
+def _layout(conn: Conn) -> str:
+    name = detect_layout(conn).name
+    conn.commit()
+    return name
 
 
 def _cluster(conn: Conn, user_id: str) -> str | None:
