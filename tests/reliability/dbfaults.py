@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import psycopg
 
 APP = "immkit_rel"  # the application_name in the scenarios' database_url
-LATER_RATE = 0.3  # the first busy connection of a trial is always cut, later ones this often
+LATER_RATE = 0.2  # the first busy statement of a trial is always cut, later ones this often
 
 
 @contextmanager
@@ -25,20 +25,20 @@ def cut_db_connections(admin_url: str, rng: random.Random) -> Iterator[Counter[s
     """Cut immkit's busy database connections while the block runs; counts what was cut."""
     stop = threading.Event()
     cut: Counter[str] = Counter()
-    seen: set[int] = set()
+    seen: set[tuple[int, object]] = set()  # (backend, statement start): one chance each
 
     def watch() -> None:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             while not stop.is_set():
                 rows = conn.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE application_name = %s"
+                    "SELECT pid, query_start FROM pg_stat_activity WHERE application_name = %s"
                     " AND state IN ('active', 'idle in transaction')",
                     (APP,),
                 ).fetchall()
-                for (pid,) in rows:
-                    if pid in seen:
+                for pid, start in rows:
+                    if (pid, start) in seen:
                         continue
-                    seen.add(pid)
+                    seen.add((pid, start))
                     if not cut or rng.random() < LATER_RATE:
                         conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
                         cut["db_drop"] += 1
