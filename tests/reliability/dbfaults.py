@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import psycopg
 
 APP = "immkit_rel"  # the application_name in the scenarios' database_url
-LATER_RATE = 0.2  # the first busy statement of a trial is always cut, later ones this often
+LATER_RATE = 0.03  # the first busy statement of a trial is always cut, later ones this often
 
 
 @contextmanager
