@@ -65,24 +65,16 @@ def test_sigkill_converges_and_undo_still_works(world: World, scenario: Scenario
     assert secret_hits(world, [world.root]) == []
 
 
-LIBRARY_RESUME_UNDO_BUG = (
-    "library internalize: a run killed after its uploads (late in the run) and resumed "
-    "records each upload as the owner's pre-existing twin (`created: false`, "
-    "`albums_added: []`), so `runs undo` restores the external assets but keeps the "
-    "uploads, their album entries and faces: every photo is then there twice "
-    "(jobs/library/apply.py does not treat a cut-off attempt's uploads as its own, "
-    "unlike transfer's `duplicates_are_ours`)"
-)
-
-
 def test_library_undo_after_a_kill_late_in_the_run(world: World) -> None:
-    """Converges (asserted), then undo: a strict expected failure of that step alone."""
+    """A run killed after its uploads (two requests before the end, before the trash)
+    converges when resumed, and undo then removes the uploads the resumed run found: the
+    journal recorded them as this run's own, not as copies the owner had before."""
     scenario = LIBRARY_INTERNALIZE
     want, aim = reference(world, scenario)
     tally = Tally()
     ctx = scenario.seed(world, world.fresh())
     world.server.state.faults.set("*", latency=CRASH_LATENCY)
-    try:  # killed two requests before the end: after the uploads, before the trash
+    try:
         procs = run_until_done(world, scenario, ctx, tally, kill=[aim.requests - 2])
     finally:
         world.server.state.faults.clear()
@@ -90,8 +82,5 @@ def test_library_undo_after_a_kill_late_in_the_run(world: World) -> None:
     assert len(procs) == 2
     assert scenario.snapshot(world) == want
     undo_everything(world, scenario, ctx, tally)
-    assert not tally.equal, "undo now works after a late kill: turn this into a plain test"
-    after = scenario.snapshot(world)
-    assert after["external"] == ctx.data["before"]["external"]  # the externals are back
-    assert len(after["photos"]["ann@example.com"]) == 2 * len(want["photos"]["ann@example.com"])
-    pytest.xfail(LIBRARY_RESUME_UNDO_BUG)
+    assert tally.equal, "\n".join(tally.notes)
+    assert scenario.snapshot(world) == ctx.data["before"]

@@ -355,6 +355,14 @@ class Journal:
             [(a, EntryStatus.APPLYING, "started_at = ?, error = NULL", [now]) for a in actions],
         )
 
+    def note_many(self, run: Run, notes: Sequence[tuple[Action, dict[str, JsonValue]]]) -> None:
+        """Store a detail on each `applying` entry (e.g. what the batch uploaded so far), in
+        one commit; `finish_many` replaces it, `fail` keeps it for the retry to read."""
+        rows: list[tuple[Action, EntryStatus, str, list[object]]] = [
+            (a, EntryStatus.APPLYING, "detail = ?", [dumps(d)]) for a, d in notes
+        ]
+        self._set_many(run, rows)
+
     def finish_many(
         self,
         run: Run,

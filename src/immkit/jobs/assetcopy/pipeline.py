@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,11 +88,22 @@ class AssetCopier:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def copy_batch(self, units: Sequence[Unit]) -> list[UnitState]:
+    def copy_batch(
+        self,
+        units: Sequence[Unit],
+        *,
+        ours: AbstractSet[str] = frozenset(),
+        uploaded: Callable[[Sequence[UnitState]], None] | None = None,
+    ) -> list[UnitState]:
+        """`ours`: target ids an earlier attempt of this run uploaded itself (a `duplicate`
+        answer with one of them is our own copy, not one the target had before);
+        `uploaded` is called once the batch's uploads are done, before anything else."""
         since = batch_start(self.target) if self.options.batch_verify else None
         states = [UnitState(unit) for unit in units]
         self._known = self._precheck(units) if self.options.precheck else {}
-        self._each(self._upload, states)
+        self._each(lambda state: self._upload(state, ours), states)
+        if uploaded is not None:
+            uploaded(states)
         carry(self.target, self.source, [s for s in states if s.ok], self.options, self._each)
         verify_batch(self.target, [s for s in states if s.ok], since, self._verify, self._each)
         if self.options.delete_source:
@@ -105,7 +117,7 @@ class AssetCopier:
         for future in [self._pool.submit(fn, item) for item in items]:
             future.result()
 
-    def _upload(self, state: UnitState) -> None:
+    def _upload(self, state: UnitState, ours: AbstractSet[str]) -> None:
         unit = state.unit
         try:
             if unit.motion is not None:
@@ -130,6 +142,11 @@ class AssetCopier:
             state.resumed = not state.created
             state.created = True
             state.motion_created = state.motion_target_id is not None
+        elif not state.created and state.target_id in ours:
+            # our own upload from a cut-off attempt of this run (journaled then): ours to undo
+            state.resumed = state.created = True
+        if state.motion_target_id in ours:
+            state.motion_created = True
         if not state.created:
             self._adopt_existing(state)
 
