@@ -69,7 +69,10 @@ def carry(
 def _record_albums(states: Sequence[UnitState], options: CopyOptions) -> None:
     for state in states:
         assert state.target_id is not None
-        have = options.albums_of(state.target_id) if options.albums_of else set()
+        if state.albums_had is not None:  # a copy that existed already, as first found
+            have = set(state.albums_had)
+        else:
+            have = options.albums_of(state.target_id) if options.albums_of else set()
         wanted = albums_for(state.unit.still, options.mapping)
         state.albums_added = sorted(set(wanted) - have)
         had = (state.before or {}).get("tags")

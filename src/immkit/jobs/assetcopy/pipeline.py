@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from immkit.jobs.assetcopy.files import SourceMode, UnreadableFile, original
 from immkit.jobs.assetcopy.mapping import AccountMap, people_for, tags_for
 from immkit.jobs.assetcopy.metadata import checksum_hex, mismatches
 from immkit.jobs.assetcopy.model import SourceAsset, Unit
-from immkit.jobs.assetcopy.state import UnitState, step_error
+from immkit.jobs.assetcopy.state import Earlier, UnitState, step_error
 from immkit.jobs.assetcopy.verify_batch import batch_start, verify_batch
 
 log = logging.getLogger(__name__)
@@ -92,16 +91,17 @@ class AssetCopier:
         self,
         units: Sequence[Unit],
         *,
-        ours: AbstractSet[str] = frozenset(),
+        earlier: Sequence[Earlier] = (),
         uploaded: Callable[[Sequence[UnitState]], None] | None = None,
     ) -> list[UnitState]:
-        """`ours`: target ids an earlier attempt of this run uploaded itself (a `duplicate`
-        answer with one of them is our own copy, not one the target had before);
-        `uploaded` is called once the batch's uploads are done, before anything else."""
+        """`earlier[i]`: what a cut-off attempt of this run journaled about `units[i]` (its
+        own uploads answer `duplicate` now); `uploaded` is called once the batch's uploads
+        are done, before anything else (to journal `UnitState.note`)."""
         since = batch_start(self.target) if self.options.batch_verify else None
         states = [UnitState(unit) for unit in units]
         self._known = self._precheck(units) if self.options.precheck else {}
-        self._each(lambda state: self._upload(state, ours), states)
+        before = list(earlier) or [Earlier()] * len(units)
+        self._each(lambda pair: self._upload(*pair), list(zip(states, before, strict=True)))
         if uploaded is not None:
             uploaded(states)
         carry(self.target, self.source, [s for s in states if s.ok], self.options, self._each)
@@ -117,7 +117,7 @@ class AssetCopier:
         for future in [self._pool.submit(fn, item) for item in items]:
             future.result()
 
-    def _upload(self, state: UnitState, ours: AbstractSet[str]) -> None:
+    def _upload(self, state: UnitState, earlier: Earlier) -> None:
         unit = state.unit
         try:
             if unit.motion is not None:
@@ -142,13 +142,13 @@ class AssetCopier:
             state.resumed = not state.created
             state.created = True
             state.motion_created = state.motion_target_id is not None
-        elif not state.created and state.target_id in ours:
+        elif not state.created and state.target_id in earlier.uploaded:
             # our own upload from a cut-off attempt of this run (journaled then): ours to undo
             state.resumed = state.created = True
-        if state.motion_target_id in ours:
+        if state.motion_target_id in earlier.uploaded:
             state.motion_created = True
         if not state.created:
-            self._adopt_existing(state)
+            self._adopt_existing(state, earlier)
 
     def _precheck(self, units: Sequence[Unit]) -> dict[str, UploadCheck]:
         """Checksum → the target's verdict, for every file of the batch in one call."""
@@ -191,12 +191,18 @@ class AssetCopier:
         log.debug("%s %s → %s (%s)", asset.file_name, asset.id, result.id, result.status)
         return result.id, not result.duplicate, got.sha1, got.local
 
-    def _adopt_existing(self, state: UnitState) -> None:
-        """The bytes were there already: keep what that asset had (for undo), link the motion."""
+    def _adopt_existing(self, state: UnitState, earlier: Earlier) -> None:
+        """The bytes were there already: keep what that asset had (for undo: as a cut-off
+        attempt of this run first found it, if one did), link the motion."""
         assert state.target_id is not None
+        if earlier.twin == state.target_id and earlier.before is not None:
+            state.before, state.albums_had = earlier.before, list(earlier.albums_had)
         try:
             existing = self.target.assets.get_full(AssetId(state.target_id))
-            state.before = _before(existing)
+            if state.before is None:
+                state.before = _before(existing)
+                albums_of = self.options.albums_of
+                state.albums_had = sorted(albums_of(state.target_id)) if albums_of else []
             want = state.motion_target_id
             if want is not None and existing.live_photo_video_id != want:
                 self.target.assets.update(

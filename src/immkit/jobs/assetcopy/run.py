@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
 from typing import Protocol
 
 from pydantic import JsonValue
@@ -28,22 +27,21 @@ from immkit.engine import (
     RunStatus,
 )
 from immkit.jobs.assetcopy.model import Unit
-from immkit.jobs.assetcopy.state import UnitState
+from immkit.jobs.assetcopy.state import Earlier, UnitState
 
 log = logging.getLogger(__name__)
 
 UndoOf = Callable[[Action, UnitState], list[Action]]
-UPLOADED = "uploaded"  # the detail key of an `applying` entry: ids this run uploaded
 
 
 class CopyBatch(Protocol):
-    """`AssetCopier.copy_batch`: `ours` and `uploaded` as documented there."""
+    """`AssetCopier.copy_batch`: `earlier` and `uploaded` as documented there."""
 
     def __call__(
         self,
         units: Sequence[Unit],
         *,
-        ours: AbstractSet[str],
+        earlier: Sequence[Earlier],
         uploaded: Callable[[Sequence[UnitState]], None],
     ) -> list[UnitState]: ...
 
@@ -68,7 +66,7 @@ def run_units(
     profile = profile if profile is not None else plan.profile
     if not plan.actions:
         return Result(run_id=None, job=plan.job, status=RunStatus.DONE)
-    run, resumed, done, ours = _open_run(journal, plan, profile)
+    run, resumed, done, notes = _open_run(journal, plan, profile)
     todo = [a for a in plan.actions if a.id not in done]
     applied = 0
     failures: list[Failure] = []
@@ -78,7 +76,7 @@ def run_units(
     try:
         for start in range(0, len(todo), batch_size):
             batch = todo[start : start + batch_size]
-            ok, failed, fatal = _run_batch(journal, run, batch, units, copy_batch, undo_of, ours)
+            ok, failed, fatal = _run_batch(journal, run, batch, units, copy_batch, undo_of, notes)
             applied += ok
             failures += failed
             progress.advance(len(batch))
@@ -111,21 +109,21 @@ def run_units(
 
 def _open_run(
     journal: Journal, plan: Plan, profile: str | None
-) -> tuple[Run, bool, set[str], dict[str, set[str]]]:
-    """The run (resumed or new), whether resumed, the actions done, and per action the
-    target ids an earlier attempt of the run uploaded itself (journaled)."""
+) -> tuple[Run, bool, set[str], dict[str, dict[str, JsonValue]]]:
+    """The run (resumed or new), whether resumed, the actions done, and per action left
+    the note an earlier, cut-off attempt of the run journaled (see `note_uploads`)."""
     run = journal.find_resumable(plan.job, profile, plan.digest())
     if run is None:
         return journal.start_run(plan, profile), False, set(), {}
     done: set[str] = set()
-    ours: dict[str, set[str]] = {}
+    notes: dict[str, dict[str, JsonValue]] = {}
     for entry in journal.entries(run):
         if entry.status is EntryStatus.APPLIED:
             done.add(entry.action_id)
         else:
-            ours[entry.action_id] = _uploaded(entry.detail)
+            notes[entry.action_id] = entry.detail
     log.info("Resuming run %s: %d of %d units done", run.id, len(done), len(plan.actions))
-    return journal.adopt(run), True, done, ours
+    return journal.adopt(run), True, done, notes
 
 
 def _run_batch(
@@ -135,7 +133,7 @@ def _run_batch(
     units: Mapping[str, Unit],
     copy_batch: CopyBatch,
     undo_of: UndoOf,
-    ours: dict[str, set[str]],
+    notes: dict[str, dict[str, JsonValue]],
 ) -> tuple[int, list[Failure], bool]:
     """One batch, journaled: how many applied, the failures, and whether one was fatal."""
     # journal before the calls (one commit for the batch): a crash must leave an undoable
@@ -145,11 +143,11 @@ def _run_batch(
     def note(states: Sequence[UnitState]) -> None:
         # before the carry: a resumed attempt tells its own uploads from the copies the
         # target had before (see `note_uploads`)
-        note_uploads(journal, run, batch, states, ours)
+        note_uploads(journal, run, batch, states, notes)
 
     states = copy_batch(
         [units[a.id] for a in batch],
-        ours=set().union(*(ours.get(a.id, set()) for a in batch)),
+        earlier=[Earlier.of(notes.get(a.id, {})) for a in batch],
         uploaded=note,
     )
     done_ok: list[tuple[Action, list[Action], dict[str, JsonValue]]] = []
@@ -175,30 +173,24 @@ def note_uploads(
     run: Run,
     batch: Sequence[Action],
     states: Sequence[UnitState],
-    ours: dict[str, set[str]],
+    notes: dict[str, dict[str, JsonValue]],
 ) -> None:
-    """Journal, in one commit, the target ids each unit of the batch uploaded itself.
+    """Journal, in one commit, each unit's `UnitState.note` that changed: the target ids
+    it uploaded itself, or the state of the copy the target had already.
 
     A process killed after its uploads leaves its units `applying`; when the run resumes,
     each upload answers `duplicate`, and only this note tells such a copy (created by the
-    run: undo removes it) from one the target had before the plan (undo must keep it). A
-    kill between an upload's answer and this commit leaves that copy unrecorded: the
-    resumed run then takes it for a copy that was there before, the safe side (undo keeps
-    it and restores the external asset: the photo is there twice, none is lost).
+    run: undo removes it) from one the target had before the plan (undo must keep it, and
+    put back what it was before the first attempt's carry changed it). A kill between an
+    upload's answer and this commit leaves that copy unrecorded: the resumed run then
+    takes it for a copy that was there before, the safe side (undo keeps it and restores
+    the external asset: the photo is there twice, none is lost).
     """
-    notes: list[tuple[Action, dict[str, JsonValue]]] = []
+    changed: list[tuple[Action, dict[str, JsonValue]]] = []
     for action, state in zip(batch, states, strict=True):
-        mine = set(ours.get(action.id, set()))
-        if state.created and state.target_id:
-            mine.add(state.target_id)
-        if state.motion_created and state.motion_target_id:
-            mine.add(state.motion_target_id)
-        if mine != ours.get(action.id, set()):
-            ours[action.id] = mine
-            notes.append((action, {UPLOADED: list[JsonValue](sorted(mine))}))
-    journal.note_many(run, notes)
-
-
-def _uploaded(detail: Mapping[str, JsonValue]) -> set[str]:
-    ids = detail.get(UPLOADED)
-    return {str(i) for i in ids} if isinstance(ids, list) else set()
+        old = notes.get(action.id, {})
+        new = state.note(Earlier.of(old))
+        if new != old:
+            notes[action.id] = new
+            changed.append((action, new))
+    journal.note_many(run, changed)

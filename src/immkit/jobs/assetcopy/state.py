@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pydantic import JsonValue
@@ -26,6 +27,8 @@ class UnitState:
     resumed: bool = False
     # the target's metadata before we touched it, when it existed already (for undo)
     before: dict[str, JsonValue] | None = None
+    # the albums a copy that existed already was in before we touched it (None: unknown)
+    albums_had: list[str] | None = None
     albums_added: list[str] = field(default_factory=list)
     tags_added: list[str] = field(default_factory=list)
     faces_created: int = 0
@@ -45,6 +48,27 @@ class UnitState:
             return
         self.error = f"{step}: {exc}"
         self.fatal = isinstance(exc, EnvError) and not isinstance(exc, ApiError)
+
+    def note(self, earlier: Earlier) -> dict[str, JsonValue]:
+        """What the journal keeps once the unit's uploads are done, before the carry: the
+        ids this run uploaded (`created`; undo removes them), or the state of a copy the
+        target had already (undo puts it back), as first found."""
+        mine = set(earlier.uploaded)
+        if self.created and self.target_id:
+            mine.add(self.target_id)
+        if self.motion_created and self.motion_target_id:
+            mine.add(self.motion_target_id)
+        out: dict[str, JsonValue] = {"uploaded": list[JsonValue](sorted(mine))}
+        if self.target_id and not self.created and self.before is not None:
+            out["twin"] = self.target_id
+            out["before"] = self.before
+            out["albums_had"] = list[JsonValue](self.albums_had or [])
+        elif earlier.twin is not None and self.target_id in (None, earlier.twin):
+            # this attempt did not get as far: keep what the first one found
+            out["twin"] = earlier.twin
+            out["before"] = earlier.before
+            out["albums_had"] = list[JsonValue](earlier.albums_had)
+        return out
 
     def detail(self) -> dict[str, JsonValue]:
         """What the journal keeps: the external → internal mapping and what was done."""
@@ -66,6 +90,33 @@ class UnitState:
             "source_deleted": self.source_deleted,
             "before": self.before,
         }
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """What an earlier, cut-off attempt of the same run journaled about a unit after its
+    uploads (see `UnitState.note`): the ids it uploaded itself, and the state it found a
+    copy that existed already in, before its carry changed that copy."""
+
+    uploaded: frozenset[str] = frozenset()
+    twin: str | None = None
+    before: dict[str, JsonValue] | None = None
+    albums_had: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, note: Mapping[str, JsonValue]) -> Earlier:
+        before = note.get("before")
+        twin = note.get("twin")
+        return cls(
+            uploaded=frozenset(_strs(note.get("uploaded"))),
+            twin=twin if isinstance(twin, str) else None,
+            before=before if isinstance(before, dict) else None,
+            albums_had=tuple(_strs(note.get("albums_had"))),
+        )
+
+
+def _strs(value: JsonValue) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def step_error(exc: BaseException) -> bool:

@@ -1,0 +1,149 @@
+"""A run stopped after its uploads, resumed, then undone: undo removes the copies the run
+uploaded (its resumed attempt finds them as `duplicate`) and puts back a copy the owner
+had before the plan as it was before the first attempt touched it."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+
+from immkit.jobs.assetcopy import pipeline, run
+from immkit.sim import seed
+from tests.integration.library.conftest import ExternalLibrary, Invoke, json_of
+
+
+def _upload(world: ExternalLibrary, name: str) -> str:
+    """The owner's own copy of `name`, uploaded before any plan."""
+    data = (world.root / name).read_bytes()
+    with world.api() as client:
+        response = client.post(
+            "/assets",
+            data={
+                "fileCreatedAt": "2020-01-01T00:00:00Z",
+                "fileModifiedAt": "2020-01-01T00:00:00Z",
+            },
+            files={"assetData": (name, data, "image/jpeg")},
+            headers={"x-immich-checksum": hashlib.sha1(data).hexdigest()},
+        )
+    assert response.status_code == 201, response.text
+    asset_id: str = response.json()["id"]
+    return asset_id
+
+
+def _album_entries(world: ExternalLibrary) -> set[tuple[str, str]]:
+    """(album name, asset id) of every live asset in an album."""
+    with world.sim.state.db.connection() as conn:
+        rows = conn.execute(
+            'SELECT al."albumName", aa."assetId" FROM album_asset aa'
+            ' JOIN album al ON al.id = aa."albumId" JOIN asset a ON a.id = aa."assetId"'
+            ' WHERE a."deletedAt" IS NULL'
+        ).fetchall()
+    return {(r["albumName"], str(r["assetId"])) for r in rows}
+
+
+def _live_faces(world: ExternalLibrary) -> set[tuple[str, str]]:
+    """(asset id, person name) of every face on a live asset."""
+    with world.sim.state.db.connection() as conn:
+        rows = conn.execute(
+            'SELECT f."assetId", p.name FROM asset_face f JOIN person p ON p.id = f."personId"'
+            ' JOIN asset a ON a.id = f."assetId"'
+            ' WHERE a."deletedAt" IS NULL AND f."deletedAt" IS NULL'
+        ).fetchall()
+    return {(str(r["assetId"]), r["name"]) for r in rows}
+
+
+def _seed(world: ExternalLibrary) -> str:
+    """Albums, a named face, and the owner's own copy of forest.jpg (in one album already,
+    its external asset in another, with a description the carry replaces)."""
+    ids = world.ids
+    twin = _upload(world, "forest.jpg")
+    world.call("PUT", f"/assets/{twin}", json={"description": "my own copy"})
+    world.call("PUT", f"/assets/{ids['forest.jpg']}", json={"description": "Pines"})
+    world.call(
+        "POST",
+        "/albums",
+        json={"albumName": "Holidays", "assetIds": [ids["beach.jpg"], ids["IMG_LIVE.jpg"], twin]},
+    )
+    world.call("POST", "/albums", json={"albumName": "Woods", "assetIds": [ids["forest.jpg"]]})
+    with world.sim.state.db.connection() as conn:
+        alice = seed.add_person(conn, world.admin_id, "Alice")
+    world.call(
+        "POST",
+        "/faces",
+        json={
+            "assetId": ids["family.jpg"],
+            "personId": alice,
+            "imageWidth": 80,
+            "imageHeight": 60,
+            "x": 10,
+            "y": 10,
+            "width": 20,
+            "height": 20,
+        },
+    )
+    return twin
+
+
+def _stop_after_the_carry(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupt(*args: Any) -> None:
+        raise KeyboardInterrupt  # uploads journaled and carried, nothing verified
+
+    monkeypatch.setattr(pipeline, "verify_batch", interrupt)
+
+
+def test_a_run_resumed_after_its_uploads_is_undone_completely(
+    world: ExternalLibrary, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    twin = _seed(world)
+    albums, faces = _album_entries(world), _live_faces(world)
+    real_verify = pipeline.verify_batch  # type: ignore[attr-defined]
+    _stop_after_the_carry(monkeypatch)
+    stopped = invoke("library", "internalize", "Photos", "--yes")
+    assert stopped.exit_code == 130
+    uploaded = {name: a["id"] for name, a in world.internal().items()}
+    assert len(uploaded) == 6
+    assert uploaded["forest.jpg"] == twin
+    assert world.asset(twin)["exifInfo"]["description"] == "Pines"  # the carry ran
+
+    monkeypatch.setattr(pipeline, "verify_batch", real_verify)
+    resumed = json_of(invoke("library", "internalize", "Photos", "--yes", "--json"))
+    assert resumed["result"]["resumed"] is True
+    assert {name: a["id"] for name, a in world.internal().items()} == uploaded
+    assert set(world.external_state().values()) == {"trashed"}
+
+    undone = invoke("runs", "undo", resumed["result"]["run_id"], "--yes")
+    assert undone.exit_code == 0, undone.output
+    assert set(world.external_state().values()) == {"live"}
+    # the run's own uploads are gone; the owner's copy is kept, as it was before
+    assert {name: a["id"] for name, a in world.internal().items()} == {"forest.jpg": twin}
+    assert world.asset(twin)["exifInfo"]["description"] == "my own copy"
+    assert _album_entries(world) == albums
+    assert _live_faces(world) == faces
+
+
+def test_a_copy_whose_upload_was_not_journaled_is_kept_by_undo(
+    world: ExternalLibrary, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed between the uploads' answers and their journal note: the resumed run cannot
+    tell its uploads from copies the owner had, and takes the safe side (undo keeps them,
+    so each photo is there twice; nothing is lost)."""
+    real_note = run.note_uploads
+
+    def killed(*args: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "note_uploads", killed)
+    stopped = invoke("library", "internalize", "Photos", "--yes")
+    assert stopped.exit_code == 130
+    uploaded = {name: a["id"] for name, a in world.internal().items()}
+    assert len(uploaded) == 6
+
+    monkeypatch.setattr(run, "note_uploads", real_note)
+    resumed = json_of(invoke("library", "internalize", "Photos", "--yes", "--json"))
+    assert resumed["result"]["resumed"] is True
+    undone = invoke("runs", "undo", resumed["result"]["run_id"], "--yes")
+    assert undone.exit_code == 0, undone.output
+    assert set(world.external_state().values()) == {"live"}
+    assert {name: a["id"] for name, a in world.internal().items()} == uploaded
