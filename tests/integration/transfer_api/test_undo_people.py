@@ -67,9 +67,7 @@ def test_a_crash_right_after_creating_a_person_makes_no_second_one_and_undo_dele
     assert persons(pair, "bob") == [("Anna", pair.persons["bob:Anna"])]
 
 
-def test_undo_keeps_a_created_person_the_target_has_used_since(
-    pair: Pair, invoke: Invoke
-) -> None:
+def test_undo_keeps_a_created_person_the_target_has_used_since(pair: Pair, invoke: Invoke) -> None:
     moved = json_of(invoke(*MOVE, "--json"))
     ben = dict(persons(pair, "bob"))["Ben"]
     own = pair.upload("bob", "bob.jpg", solid_jpeg(40, 40, (1, 2, 3), comment="bob"))
