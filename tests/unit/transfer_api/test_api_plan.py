@@ -165,7 +165,8 @@ def test_people_come_first_one_per_name_with_the_photos_that_show_them() -> None
 def test_undo_deletes_a_created_person_and_keeps_one_the_target_had() -> None:
     person = plan_api(_snapshot(), profile="alice", target_profile="bob").actions[0]
     (remove,), detail = outcome_of(person, "b-anna", created=True)
-    assert remove.kind == ApiKind.REMOVE_PERSON and remove.destructive
+    assert remove.kind == ApiKind.REMOVE_PERSON
+    assert remove.destructive
     assert remove.params["person"] == "b-anna"
     assert remove.params["checksums"] == person.params["checksums"]
     assert detail == {"person": "b-anna", "created": True}
