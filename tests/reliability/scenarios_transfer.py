@@ -128,10 +128,4 @@ TRANSFER_API = Scenario(
     snapshot=world_state,
     intended=lambda ctx: moved(ctx, api=True),
     undo_job="transfer.api",
-    undo_bug=(
-        "transfer --mode api: `runs undo` leaves the persons the transfer created for the"
-        " target (Anna, Ben on bea, with no live face): jobs/transfer/api_apply.py"
-        " resolve_mapping creates them outside the journal, so no undo action deletes them"
-    ),
-    undo_bug_part="people",
 )

@@ -23,7 +23,7 @@ from immkit.errors import ConfirmationRequired, InputError
 from immkit.immich import Immich
 from immkit.jobs.transfer.api_apply import ApiTransferExecutor, apply_api, unfinished_units
 from immkit.jobs.transfer.api_collect import ApiSnapshot, ApiSpec, collect
-from immkit.jobs.transfer.api_plan import JOB, Counts, counts, plan_api
+from immkit.jobs.transfer.api_plan import JOB, ApiKind, Counts, counts, plan_api
 from immkit.jobs.transfer.select import Kind
 
 LIMIT = 20
@@ -162,11 +162,12 @@ def render_api_plan(
         soft_wrap=True,
         markup=False,
     )
-    shown = plan.actions if verbose else plan.actions[:LIMIT]
+    moves = [a for a in plan.actions if a.kind == ApiKind.MOVE]
+    shown = moves if verbose else moves[:LIMIT]
     for action in shown:
         console.print(f"  ~ move {action.target_label}", soft_wrap=True, markup=False)
-    if len(plan.actions) > len(shown):
-        console.print(f"  … and {len(plan.actions) - len(shown):,} more", markup=False)
+    if len(moves) > len(shown):
+        console.print(f"  … and {len(moves) - len(shown):,} more", markup=False)
     lines = [
         f"photos to move: {tally.photos:,} ({tally.files:,} files, {tally.live_photos:,} live "
         f"photo(s), {_size(tally.bytes)} to download and upload)",

@@ -17,6 +17,7 @@ from immkit.jobs.transfer.api_collect import (
     TargetView,
     UserRef,
 )
+from immkit.jobs.transfer.api_people import outcome_of
 from immkit.jobs.transfer.api_plan import SLOW_NOTE, ApiKind, counts, plan_api
 
 ANNA = SourceFace(
@@ -67,9 +68,10 @@ def _snapshot(view: TargetView | None = None) -> ApiSnapshot:
 
 def test_plan_has_one_destructive_action_per_photo_and_says_it_is_slower() -> None:
     plan = plan_api(_snapshot(), profile="alice", target_profile="bob")
-    assert [a.target for a in plan.actions] == ["a1", "a2"]
-    assert all(a.kind == ApiKind.MOVE and a.destructive for a in plan.actions)
-    assert plan.actions[0].requests["POST /assets"] == 2  # still and motion
+    moves = [a for a in plan.actions if a.kind == ApiKind.MOVE]
+    assert [a.target for a in moves] == ["a1", "a2"]
+    assert all(a.destructive for a in moves)
+    assert moves[0].requests["POST /assets"] == 2  # still and motion
     assert SLOW_NOTE in plan.notes
     assert any("1 photo(s) already exist" in n for n in plan.notes)
 
@@ -142,3 +144,32 @@ def test_undo_restores_the_source_before_it_removes_the_copy() -> None:
     assert actions[0].params["ids"] == ["a1", "a1m"]
     assert actions[1].params["copies"] == ["c1", "c1m"]
     assert actions[1].params["target_profile"] == "bob"
+
+
+def test_people_come_first_one_per_name_with_the_photos_that_show_them() -> None:
+    ann2 = ANNA.model_copy(update={"person_id": "p-anna2", "person_name": "anna "})
+    snap = _snapshot()
+    units = (*snap.units, Unit(still=_asset("a4", faces=(ann2,))))
+    people = (*snap.people, PersonRef(id="p-anna2", name="anna "), PersonRef(id="p-x", name="X"))
+    snap = snap.model_copy(update={"units": units, "people": people})
+    plan = plan_api(snap, profile="alice", target_profile="bob")
+    assert [a.kind for a in plan.actions] == [ApiKind.PERSON, *[ApiKind.MOVE] * 3]
+    person = plan.actions[0]
+    # two source persons of one name are one person at the target; X shows on no photo
+    assert person.params["source_ids"] == ["p-anna", "p-anna2"]
+    assert person.params["checksums"] == sorted(u.still.checksum for u in (units[0], units[2]))
+    assert person.params["target_profile"] == "bob"
+    assert not person.destructive
+
+
+def test_undo_deletes_a_created_person_and_keeps_one_the_target_had() -> None:
+    person = plan_api(_snapshot(), profile="alice", target_profile="bob").actions[0]
+    (remove,), detail = outcome_of(person, "b-anna", created=True)
+    assert remove.kind == ApiKind.REMOVE_PERSON
+    assert remove.destructive
+    assert remove.params["person"] == "b-anna"
+    assert remove.params["checksums"] == person.params["checksums"]
+    assert detail == {"person": "b-anna", "created": True}
+    (keep,), detail = outcome_of(person, "b-anna", created=False)
+    assert keep.kind == ApiKind.KEEP_PERSON
+    assert detail["created"] is False

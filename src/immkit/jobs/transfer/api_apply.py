@@ -2,8 +2,9 @@
 target's, journaled per photo; and the inverse actions `immkit runs undo` applies.
 
 Before the first photo, the target's side is resolved: its people of the same names
-(created when missing, as `people migrate` does), its tags of the same values (created,
-with their parents) and the albums it may add to (owned, or shared with it as editor).
+(found or created by the plan's person actions, journaled in the same run so undo deletes
+the ones created: see `api_people`), its tags of the same values (created, with their
+parents; undo keeps them) and the albums it may add to (owned, or shared with it as editor).
 A photo whose copy the target had already is one this job uploaded before a crash (the
 plan left out every copy that was there before), so it is finished, not uploaded again.
 """
@@ -11,21 +12,37 @@ plan left out every copy that was there before), so it is finished, not uploaded
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from pydantic import JsonValue
 
-from immkit.engine import Action, EntryStatus, Journal, Outcome, Plan, Progress, Result, RunStatus
+from immkit.engine import (
+    Action,
+    EntryStatus,
+    Journal,
+    Outcome,
+    Plan,
+    Progress,
+    Result,
+    Run,
+    RunStatus,
+)
 from immkit.errors import ImmkitError, InputError, NotFoundError
-from immkit.immich import AssetId, Immich, PersonCreate, UserId
+from immkit.immich import AssetId, Immich, UserId
 from immkit.jobs.assetcopy.files import SourceMode
 from immkit.jobs.assetcopy.mapping import AccountMap
 from immkit.jobs.assetcopy.model import Unit
 from immkit.jobs.assetcopy.pipeline import AssetCopier, CopyOptions
 from immkit.jobs.assetcopy.run import run_units
 from immkit.jobs.assetcopy.state import UnitState
-from immkit.jobs.transfer.api_collect import EDIT_ROLES, ApiSnapshot, find_person, tag_ids
+from immkit.jobs.transfer.api_collect import EDIT_ROLES, ApiSnapshot, tag_ids
+from immkit.jobs.transfer.api_people import (
+    person_steps,
+    remove_person,
+    resolve_people,
+    settle_person,
+)
 from immkit.jobs.transfer.api_plan import JOB, ApiKind
 
 log = logging.getLogger(__name__)
@@ -42,35 +59,31 @@ def unfinished_units(journal: Journal) -> set[str]:
         if run.job != JOB or run.status is RunStatus.UNDONE:
             continue
         for entry in journal.entries(run):
+            if entry.kind != ApiKind.MOVE:
+                continue
             if entry.status in (EntryStatus.APPLYING, EntryStatus.FAILED):
                 found.add(entry.target)
     return found
 
 
-def resolve_mapping(snapshot: ApiSnapshot, target: Immich) -> AccountMap:
-    """The target's albums, tags and people for the snapshot's, creating people and tags."""
+def resolve_mapping(snapshot: ApiSnapshot, target: Immich, people: Mapping[str, str]) -> AccountMap:
+    """The target's albums and tags for the snapshot's (tags created), and its `people`."""
     roles: dict[str, str | None] = {
         a.id: a.role_of(UserId(snapshot.target.id)) for a in target.albums.all()
     }
     albums = {a.id: a.id for a in snapshot.albums if roles.get(a.id) in EDIT_ROLES}
     by_value = tag_ids(target, [t.value for t in snapshot.tags])
     tags = {t.id: by_value[t.value] for t in snapshot.tags if t.value in by_value}
-    people: dict[str, str] = {}
-    for person in snapshot.people:
-        found = find_person(target, person.name)
-        if found is None:
-            created = target.people.create(
-                PersonCreate(
-                    name=person.name,
-                    birth_date=person.birth_date,
-                    is_hidden=person.is_hidden,
-                    is_favorite=person.is_favorite,
-                )
-            )
-            log.info("Created person %s for %s", person.name, snapshot.target.email)
-            found = created.id
-        people[person.id] = found
-    return AccountMap(albums=albums, tags=tags, people=people)
+    return AccountMap(albums=albums, tags=tags, people=dict(people))
+
+
+def open_run(plan: Plan, journal: Journal) -> tuple[Run, bool]:
+    """The unfinished run of this plan (adopted), or a new one; and whether it resumes.
+    `run_units` then finds the same run and goes on with the photos."""
+    run = journal.find_resumable(plan.job, plan.profile, plan.digest())
+    if run is None:
+        return journal.start_run(plan, plan.profile), False
+    return journal.adopt(run), True
 
 
 def apply_api(
@@ -88,8 +101,22 @@ def apply_api(
     batch_size: int | None = None,
 ) -> Result:
     """Run the plan; a source photo is trashed only after its copy was read back and matched."""
-    units = {a.id: Unit.model_validate(a.params["unit"]) for a in plan.actions}
-    mapping = resolve_mapping(snapshot, target) if plan.actions else AccountMap()
+    units = {
+        a.id: Unit.model_validate(a.params["unit"]) for a in plan.actions if a.kind == ApiKind.MOVE
+    }
+    mapping = AccountMap()
+    resumed = False
+    if plan.actions:
+        run, resumed = open_run(plan, journal)
+        try:
+            people = resolve_people(plan, run, journal, target)
+            mapping = resolve_mapping(snapshot, target, people)
+        except KeyboardInterrupt:
+            journal.finish(run, RunStatus.INTERRUPTED)
+            raise
+        except BaseException:
+            journal.finish(run, RunStatus.FAILED)
+            raise
     options = CopyOptions(
         delete_source=True,
         source_mode=SourceMode.DOWNLOAD,
@@ -104,7 +131,7 @@ def apply_api(
         return undo_actions(state, source_profile, target_profile)
 
     with AssetCopier(source, target, options) as copier:
-        return run_units(
+        result = run_units(
             plan,
             units,
             copier.copy_batch,
@@ -113,6 +140,9 @@ def apply_api(
             progress=progress,
             batch_size=batch_size or max(16, 16 * concurrency),
         )
+    # the person actions were applied above, not skipped as done by an earlier attempt
+    skipped = max(0, result.skipped - len(person_steps(plan)))
+    return result.model_copy(update={"resumed": resumed, "skipped": skipped})
 
 
 def undo_actions(state: UnitState, source_profile: str, target_profile: str) -> list[Action]:
@@ -166,6 +196,12 @@ class ApiTransferExecutor:
             return self._restore(action)
         if action.kind == ApiKind.REMOVE_COPY:
             return self._remove(action)
+        if action.kind == ApiKind.REMOVE_PERSON:
+            return remove_person(action, self._side(action, "target_profile"))
+        if action.kind == ApiKind.KEEP_PERSON:
+            return Outcome(detail={"kept": action.params.get("person")})
+        if action.kind == ApiKind.PERSON:  # cut off by a crash, settled before an undo
+            return settle_person(action, self._side(action, "target_profile"))
         raise InputError(f"{action.kind} is applied by `immkit transfer --mode api`; run it again.")
 
     def _side(self, action: Action, key: str) -> Immich:

@@ -1,4 +1,6 @@
-"""API-mode plan: one action per photo (a live photo's two files together); pure.
+"""API-mode plan: one action per person the photos show (the target's person of that name,
+found or created, before any photo), then one per photo (a live photo's two files
+together); pure.
 
 The actions and notes come from the source's side of the snapshot only, so the same
 selection always gives the same plan, and a run cut off halfway resumes. What the target
@@ -12,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from immkit.engine import Action, ActionKind, Plan
 from immkit.jobs.assetcopy.model import Unit
-from immkit.jobs.transfer.api_collect import EDIT_ROLES, ApiSnapshot
+from immkit.jobs.transfer.api_collect import EDIT_ROLES, ApiSnapshot, PersonRef
 
 JOB = "transfer.api"
 
@@ -29,15 +31,19 @@ SAFETY_NOTE = (
 UNDO_NOTE = (
     "`immkit runs undo RUN` takes the source photos out of the trash and trashes the "
     "target's copies. It cannot once the source's trash is emptied (Immich then deletes the "
-    "files); people and tags created for the target are kept."
+    "files); people it created for the target are deleted unless the target has used them "
+    "since (tags it created are kept)."
 )
 
 
 class ApiKind(ActionKind):
+    PERSON = "transfer.api.person"
     MOVE = "transfer.api.move"
     # inverse actions, for `immkit runs undo`
     RESTORE_SOURCE = "transfer.api.restore_source"
     REMOVE_COPY = "transfer.api.remove_copy"
+    REMOVE_PERSON = "transfer.api.remove_person"
+    KEEP_PERSON = "transfer.api.keep_person"  # the target had the person before: nothing
 
 
 class Counts(BaseModel):
@@ -63,12 +69,13 @@ class Counts(BaseModel):
 
 def plan_api(snapshot: ApiSnapshot, *, profile: str | None, target_profile: str) -> Plan:
     """Decide what happens to every unit; the servers are never asked."""
-    actions = [_action(unit, snapshot, target_profile) for unit in snapshot.units]
+    moves = [_action(unit, snapshot, target_profile) for unit in snapshot.units]
+    people = person_actions(snapshot, target_profile)
     return Plan(
         job=JOB,
         profile=profile,
         fingerprint=snapshot.fingerprint,
-        actions=tuple(sorted(actions)),
+        actions=(*sorted(people), *sorted(moves)),
         notes=tuple(notes(snapshot)),
         empty_message=(
             f"Nothing to transfer: {snapshot.kind} {snapshot.label!r} holds no photo of "
@@ -120,6 +127,49 @@ def notes(snapshot: ApiSnapshot) -> list[str]:
             f"{snapshot.source.email}: the library is theirs (internalize them first)."
         )
     return out
+
+
+def person_actions(snapshot: ApiSnapshot, target_profile: str) -> list[Action]:
+    """One action per name the photos' faces carry (the target's people go by name).
+
+    From the source's side only, like the moves: the plan stays the same after a crash.
+    `checksums` are the photos showing the person, so undo can tell the copies this job
+    made from photos the target has put the person on since.
+    """
+    by_name: dict[str, list[PersonRef]] = {}
+    for person in snapshot.people:
+        by_name.setdefault(person.name.strip().casefold(), []).append(person)
+    actions: list[Action] = []
+    for refs in by_name.values():
+        ids = {r.id for r in refs}
+        showing = [u for u in snapshot.units if any(f.person_id in ids for f in u.still.faces)]
+        if not showing:
+            continue
+        sums = sorted({u.still.checksum for u in showing if u.still.checksum})
+        first = refs[0]
+        actions.append(
+            Action(
+                kind=ApiKind.PERSON,
+                target=first.id,
+                target_label=first.name,
+                params={
+                    "name": first.name,
+                    "birth_date": first.birth_date,
+                    "is_hidden": first.is_hidden,
+                    "is_favorite": first.is_favorite,
+                    "source_ids": sorted(ids),
+                    "checksums": list(sums),
+                    "target_user": snapshot.target.id,
+                    "target_profile": target_profile,
+                },
+                reason=(
+                    f"use {snapshot.target.email}'s person of this name, or create it "
+                    "(undo deletes it again)"
+                ),
+                requests={"GET /search/person": 1, "POST /people": 1},
+            )
+        )
+    return actions
 
 
 def _action(unit: Unit, snapshot: ApiSnapshot, target_profile: str) -> Action:
