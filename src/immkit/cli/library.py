@@ -17,12 +17,13 @@ from immkit.cli.progress import make_progress
 from immkit.cli.render import plan_summary, render_result
 from immkit.cli.runs import register_executor
 from immkit.engine import Executor, Journal, Plan, Result, apply_plan
+from immkit.engine.settle import settle_cut_off
 from immkit.errors import ConfirmationRequired, InputError
 from immkit.immich import Immich, Library, MetadataSearch
 from immkit.jobs.assetcopy.files import SourceMode
 from immkit.jobs.library.after import AFTER_JOB, After, emptied_paths, plan_after
 from immkit.jobs.library.apply import LibraryExecutor, internalize
-from immkit.jobs.library.collect import check_import_paths, collect
+from immkit.jobs.library.collect import Snapshot, check_import_paths, collect
 from immkit.jobs.library.existing import done_before, find_existing
 from immkit.jobs.library.find import find_library, require_admin
 from immkit.jobs.library.plan import JOB, Counts, counts, plan_internalize
@@ -169,9 +170,22 @@ def _internalize(
     check_import_paths(admin, lib)
     out, err = app_.console_out, app_.console_err
     with Journal(app_.journal_path) as journal:
-        skip = done_before(journal, lib.id) if keep_external else set()
-        snapshot = collect(owner, lib, skip=skip)
-        plan = plan_internalize(snapshot, keep_external=keep_external, profile=app_.profile.name)
+
+        def planned() -> tuple[Snapshot, Plan]:
+            skip = done_before(journal, lib.id) if keep_external else set()
+            snapshot = collect(owner, lib, skip=skip)
+            plan = plan_internalize(
+                snapshot,
+                keep_external=keep_external,
+                profile=app_.profile.name,
+                owner_profile=owner_profile,
+            )
+            return snapshot, plan
+
+        snapshot, plan = planned()
+        resumes = journal.find_resumable(JOB, app_.profile.name, plan.digest()) is not None
+        if not dry_run and not resumes and _settle(app_, journal, admin, owner):
+            snapshot, plan = planned()  # the settled units are done: out of the plan
         existing = find_existing(owner, snapshot.units) if dry_run else None
         tally = counts(snapshot, keep_external=keep_external, existing=existing)
         as_json = app_.wants_json(json_out)
@@ -214,6 +228,20 @@ def _internalize(
             render_result(after_result, out)
     if result.exit_code:
         raise typer.Exit(result.exit_code)
+
+
+def _settle(app_: AppContext, journal: Journal, admin: Immich, owner: Immich) -> int:
+    """Finish what a killed run (of another plan) left mid-way: assets it trashed are out
+    of every new plan, and undo needs to know their copies."""
+    executor = LibraryExecutor(admin, lambda _: owner)
+    settled = settle_cut_off(journal, executor, JOB, app_.profile.name)
+    if settled:
+        app_.console_err.print(
+            f"Finished {settled:,} asset(s) an interrupted run had left mid-way.",
+            soft_wrap=True,
+            markup=False,
+        )
+    return settled
 
 
 def _owner_gateway(

@@ -23,7 +23,7 @@ from immkit.cli.options import DryRun, JsonOut, Yes
 from immkit.cli.progress import make_progress
 from immkit.cli.render import render_plan, render_result, render_run, render_runs
 from immkit.config import state_dir
-from immkit.engine import Executor, Journal, plan_undo, undo_run
+from immkit.engine import EntryStatus, Executor, Journal, plan_undo, undo_run
 from immkit.errors import ConfirmationRequired, InputError
 
 __all__ = [
@@ -140,12 +140,15 @@ def undo(
         plan = plan_undo(journal, record)
         if not as_json:
             render_plan(plan, _out(ctx), verbose=_verbose(ctx))
-        if dry_run or not plan.actions:
+        # actions a killed process left `applying` are settled by the undo, then reversed
+        cut_off = any(e.status is EntryStatus.APPLYING for e in journal.entries(record))
+        if dry_run or not (plan.actions or cut_off):
             if as_json:
                 _print_json(plan.model_dump(mode="json"))
             return
         executor = executor_for(record.job, ctx, record.profile)
-        if any(action.destructive for action in plan.actions) and not _confirmed(record.id, yes):
+        destructive = cut_off or any(action.destructive for action in plan.actions)
+        if destructive and not _confirmed(record.id, yes):
             typer.echo("Undo cancelled; nothing changed.", err=True)
             return
         err = _err(ctx)

@@ -5,7 +5,9 @@ effect on the server is unknown, so undo cannot reverse it. Resuming the same pl
 settles it, but a re-run usually plans differently (the server moved), and the old run
 would keep that hole forever. `settle_cut_off` re-applies those actions with the job's
 executor (idempotent by contract: the server already has the effect, or gets it now)
-and journals the outcome, so their inverse is known and `runs undo` covers them.
+and journals the outcome, so their inverse is known and `runs undo` covers them. A job
+whose actions only make sense a batch at a time (and read what the cut-off attempt
+journaled) settles a whole run itself: its executor is a `RunSettler`.
 """
 
 from __future__ import annotations
@@ -13,12 +15,22 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from typing import Protocol, runtime_checkable
 
 from immkit.engine.apply import Executor
-from immkit.engine.journal import EntryStatus, Journal, Run
+from immkit.engine.journal import EntryStatus, Journal, Run, RunStatus
 from immkit.errors import ApiError, EnvError, ImmkitError
 
 log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class RunSettler(Protocol):
+    """An executor that settles a dead run's `applying` actions itself."""
+
+    def settle_run(self, journal: Journal, run: Run) -> int:
+        """Re-apply the run's `applying` actions, journal their fates; how many applied."""
+        ...
 
 
 def settle_cut_off(
@@ -35,6 +47,9 @@ def settle_cut_off(
     settled = 0
     for record in [run] if run is not None else journal.cut_off(job, profile):
         if journal.is_active(record) or (run is None and _this_process(record)):
+            continue
+        if isinstance(executor, RunSettler):
+            settled += executor.settle_run(journal, record)
             continue
         plan = {a.id: a for a in journal.plan(record).actions}
         for entry in journal.entries(record):
@@ -63,4 +78,8 @@ def settle_cut_off(
 def _this_process(run: Run) -> bool:
     """A run of this very process is live in another thread (the daemon runs rules in
     parallel); only a process that died leaves a run `applying` behind."""
-    return run.pid == os.getpid() and run.host == socket.gethostname()
+    return (
+        run.status is RunStatus.RUNNING
+        and run.pid == os.getpid()
+        and run.host == socket.gethostname()
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from immkit.engine import Journal
 from immkit.jobs.assetcopy import pipeline, run
 from immkit.sim import seed
 from tests.integration.library.conftest import ExternalLibrary, Invoke, json_of
@@ -147,3 +148,55 @@ def test_a_copy_whose_upload_was_not_journaled_is_kept_by_undo(
     assert undone.exit_code == 0, undone.output
     assert set(world.external_state().values()) == {"live"}
     assert {name: a["id"] for name, a in world.internal().items()} == uploaded
+
+
+def _killed_after_the_trash(
+    world: ExternalLibrary, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, dict[str, str]]:
+    """A run stopped after its batch was trashed, before the batch's fates were journaled:
+    its units stay `applying`, and their trashed external assets leave every new plan."""
+
+    def killed(*args: Any) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Journal, "finish_many", killed)
+        stopped = invoke("library", "internalize", "Photos", "--yes")
+    assert stopped.exit_code == 130
+    assert set(world.external_state().values()) == {"trashed"}
+    uploaded = {name: a["id"] for name, a in world.internal().items()}
+    assert len(uploaded) == 6
+    (cut,) = json_of(invoke("runs", "list", "--json"))["runs"]
+    return str(cut["id"]), uploaded
+
+
+def test_a_run_killed_after_its_trash_is_settled_by_the_next_run(
+    world: ExternalLibrary, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _seed(world)
+    albums, faces = _album_entries(world), _live_faces(world)
+    cut, uploaded = _killed_after_the_trash(world, invoke, monkeypatch)
+
+    again = invoke("library", "internalize", "Photos", "--yes")
+    assert again.exit_code == 0, again.output
+    assert "Finished 5 asset(s) an interrupted run had left mid-way" in again.stderr
+    assert {name: a["id"] for name, a in world.internal().items()} == uploaded  # no 2nd upload
+    shown = json_of(invoke("runs", "show", cut, "--json"))
+    assert {e["status"] for e in shown["entries"]} == {"applied"}
+
+    undone = invoke("runs", "undo", cut, "--yes")
+    assert undone.exit_code == 0, undone.output
+    assert set(world.external_state().values()) == {"live"}
+    assert set(world.internal()) == {"forest.jpg"}  # the owner's own copy, kept
+    assert _album_entries(world) == albums
+    assert _live_faces(world) == faces
+
+
+def test_undo_of_a_run_killed_after_its_trash_restores_everything(
+    world: ExternalLibrary, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cut, _ = _killed_after_the_trash(world, invoke, monkeypatch)
+    undone = invoke("runs", "undo", cut, "--yes")
+    assert undone.exit_code == 0, undone.output
+    assert set(world.external_state().values()) == {"live"}, undone.output
+    assert world.internal() == {}

@@ -168,6 +168,36 @@ def _run_batch(
     return len(done_ok), failures, any(s.fatal for s in states)
 
 
+def settle_units(
+    journal: Journal, run: Run, copy_batch: CopyBatch, undo_of: UndoOf, batch_size: int = 32
+) -> int:
+    """Finish the units a dead process left `applying` in `run`; how many applied.
+
+    A process killed after a batch's trash but before its journal commit leaves units
+    whose external asset is gone from the next plan (trashed), so no later run resumes
+    them, and without their inverse actions `runs undo` could not restore them. Copying
+    them again with what the cut-off attempt noted is idempotent: the uploads answer
+    `duplicate` (known as ours from the note), the carry and the verification run again,
+    and trashing a trashed asset changes nothing.
+    """
+    entries = {e.action_id: e for e in journal.entries(run) if e.status is EntryStatus.APPLYING}
+    batch_all = [a for a in journal.plan(run).actions if a.id in entries]
+    units = {a.id: Unit.model_validate(a.params["unit"]) for a in batch_all}
+    notes = {a.id: entries[a.id].detail for a in batch_all}
+    applied = 0
+    for start in range(0, len(batch_all), batch_size):
+        batch = batch_all[start : start + batch_size]
+        ok, _, fatal = _run_batch(journal, run, batch, units, copy_batch, undo_of, notes)
+        applied += ok
+        if fatal:
+            break
+    if batch_all:
+        log.info(
+            "Run %s: %d of %d units cut off by a crash settled now", run.id, applied, len(batch_all)
+        )
+    return applied
+
+
 def note_uploads(
     journal: Journal,
     run: Run,

@@ -15,15 +15,15 @@ from pathlib import Path
 
 from pydantic import JsonValue
 
-from immkit.engine import Action, Journal, Outcome, Plan, Progress, Result
+from immkit.engine import Action, Journal, Outcome, Plan, Progress, Result, Run
 from immkit.errors import ImmkitError, InputError, NotFoundError
 from immkit.immich import AlbumId, AssetId, AssetUpdate, Immich, LibraryUpdate, TagId
 from immkit.jobs.assetcopy.files import SourceMode
 from immkit.jobs.assetcopy.model import Unit
 from immkit.jobs.assetcopy.pipeline import AssetCopier, CopyOptions
-from immkit.jobs.assetcopy.run import run_units
+from immkit.jobs.assetcopy.run import run_units, settle_units
 from immkit.jobs.assetcopy.state import UnitState
-from immkit.jobs.library.collect import Snapshot
+from immkit.jobs.library.collect import Snapshot, albums_by_asset
 from immkit.jobs.library.plan import JOB, LibraryKind
 
 log = logging.getLogger(__name__)
@@ -157,6 +157,34 @@ class LibraryExecutor:
         raise InputError(
             f"{kind} is applied by `immkit library internalize`, not here; run it again."
         )
+
+    def settle_run(self, journal: Journal, run: Run) -> int:
+        """Copy again the units a killed internalize left `applying` (see `settle_units`)."""
+        actions = [a for a in journal.plan(run).actions if a.kind == LibraryKind.INTERNALIZE]
+        if not actions:
+            return 0
+        profile = actions[0].params.get("owner_profile")
+        owner_profile = profile if isinstance(profile, str) else None
+        owner = self._owner_for(owner_profile)
+        read: list[dict[str, set[str]]] = []
+
+        def albums_of(asset_id: str) -> set[str]:
+            if not read:  # only if a copy the owner had before turns up
+                read.append(albums_by_asset(owner))
+            return read[0].get(asset_id, set())
+
+        options = CopyOptions(
+            delete_source=not all(a.params.get("keep_external") for a in actions),
+            albums_of=albums_of,
+            batch_verify=True,
+        )
+        with AssetCopier(owner, owner, options) as copier:
+            return settle_units(
+                journal,
+                run,
+                copier.copy_batch,
+                lambda _, state: undo_actions(state, owner_profile),
+            )
 
     def _owner(self, action: Action) -> Immich:
         name = action.params.get("owner_profile")

@@ -72,7 +72,7 @@ def collect(
         if motion and motion not in assets:
             # 3.1 leaves hidden motion parts out of searches: read them by id
             assets[motion] = owner.assets.get(motion)
-    albums = _albums_of(owner)
+    albums = albums_by_asset(owner)
     extras = copy_extras(owner, library.owner_id)
     tags = _tags_of(owner, library.id)
     with_faces = [a.id for a in assets.values() if a.people and a.id not in skip_ids]
@@ -114,7 +114,7 @@ def collect(
     )
 
 
-def _albums_of(owner: Immich) -> dict[str, set[str]]:
+def albums_by_asset(owner: Immich) -> dict[str, set[str]]:
     """Asset id → albums of the owner it is in: one search per album."""
     found: dict[str, set[str]] = defaultdict(set)
     for album in owner.albums.all(is_owned=True):

@@ -40,9 +40,18 @@ class Counts(BaseModel):
     done_before: int
 
 
-def plan_internalize(snapshot: Snapshot, *, keep_external: bool, profile: str | None) -> Plan:
-    """Decide what happens to every unit; the server is never asked."""
-    actions = [_action(unit, snapshot.library.id, keep_external) for unit in snapshot.units]
+def plan_internalize(
+    snapshot: Snapshot,
+    *,
+    keep_external: bool,
+    profile: str | None,
+    owner_profile: str | None = None,
+) -> Plan:
+    """Decide what happens to every unit; the server is never asked. `owner_profile` (the
+    profile uploads are made with, when not `profile`) is kept for settling a cut-off run."""
+    actions = [
+        _action(unit, snapshot.library.id, keep_external, owner_profile) for unit in snapshot.units
+    ]
     return Plan(
         job=JOB,
         profile=profile,
@@ -77,7 +86,7 @@ def counts(
     )
 
 
-def _action(unit: Unit, library_id: str, keep_external: bool) -> Action:
+def _action(unit: Unit, library_id: str, keep_external: bool, owner_profile: str | None) -> Action:
     uploads = len(unit.source_ids)
     # per unit; album adds, the batch read-back search and the trash are shared by a batch
     # (a sidecar found at apply time adds a copy)
@@ -104,6 +113,7 @@ def _action(unit: Unit, library_id: str, keep_external: bool) -> Action:
         params={
             "library_id": library_id,
             "keep_external": keep_external,
+            "owner_profile": owner_profile,
             "unit": unit.model_dump(mode="json"),
         },
         reason=reason,
