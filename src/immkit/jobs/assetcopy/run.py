@@ -117,12 +117,15 @@ def _open_run(
         return journal.start_run(plan, profile), False, set(), {}
     done: set[str] = set()
     notes: dict[str, dict[str, JsonValue]] = {}
-    for entry in journal.entries(run):
+    entries = journal.entries(run)
+    for entry in entries:
         if entry.status is EntryStatus.APPLIED:
             done.add(entry.action_id)
         else:
             notes[entry.action_id] = entry.detail
-    log.info("Resuming run %s: %d of %d units done", run.id, len(done), len(plan.actions))
+    # a run the caller has just started (transfer: people first) is not news
+    if any(e.status is not EntryStatus.PLANNED for e in entries):
+        log.info("Resuming run %s: %d of %d units done", run.id, len(done), len(plan.actions))
     return journal.adopt(run), True, done, notes
 
 
