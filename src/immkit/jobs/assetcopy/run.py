@@ -66,7 +66,7 @@ def run_units(
     profile = profile if profile is not None else plan.profile
     if not plan.actions:
         return Result(run_id=None, job=plan.job, status=RunStatus.DONE)
-    run, resumed, done, notes = _open_run(journal, plan, profile)
+    run, resumed, done, notes = _open_run(journal, plan, profile, set(units))
     todo = [a for a in plan.actions if a.id not in done]
     applied = 0
     failures: list[Failure] = []
@@ -108,7 +108,7 @@ def run_units(
 
 
 def _open_run(
-    journal: Journal, plan: Plan, profile: str | None
+    journal: Journal, plan: Plan, profile: str | None, unit_ids: set[str]
 ) -> tuple[Run, bool, set[str], dict[str, dict[str, JsonValue]]]:
     """The run (resumed or new), whether resumed, the actions done, and per action left
     the note an earlier, cut-off attempt of the run journaled (see `note_uploads`)."""
@@ -124,7 +124,7 @@ def _open_run(
         else:
             notes[entry.action_id] = entry.detail
     # a run the caller has just started (transfer: people first) is not news
-    if any(e.status is not EntryStatus.PLANNED for e in entries):
+    if any(e.status is not EntryStatus.PLANNED for e in entries if e.action_id in unit_ids):
         log.info("Resuming run %s: %d of %d units done", run.id, len(done), len(plan.actions))
     return journal.adopt(run), True, done, notes
 
