@@ -200,3 +200,53 @@ def test_undo_of_a_run_killed_after_its_trash_restores_everything(
     assert undone.exit_code == 0, undone.output
     assert set(world.external_state().values()) == {"live"}, undone.output
     assert world.internal() == {}
+
+
+def _twin_faces(world: ExternalLibrary, twin: str) -> set[tuple[str, str | None]]:
+    """(face id, person name or None) of the twin's live faces."""
+    with world.sim.state.db.connection() as conn:
+        rows = conn.execute(
+            'SELECT f.id, p.name FROM asset_face f LEFT JOIN person p ON p.id = f."personId"'
+            ' WHERE f."assetId" = %s AND f."deletedAt" IS NULL',
+            (twin,),
+        ).fetchall()
+    return {(str(r["id"]), r["name"]) for r in rows}
+
+
+def test_faces_carried_onto_a_copy_the_owner_had_are_taken_back_by_undo(
+    world: ExternalLibrary, invoke: Invoke
+) -> None:
+    """The owner's own forest.jpg has one face, detected but nameless; the external one
+    has Alice on that face and Bob beside it. Internalize names the face and draws Bob;
+    undo deletes Bob's face and leaves the detected face nameless again."""
+    twin = _seed(world)
+    forest = world.ids["forest.jpg"]
+    with world.sim.state.db.connection() as conn:
+        row = conn.execute("SELECT id FROM person WHERE name = 'Alice'").fetchone()
+        assert row is not None
+        alice = row["id"]
+        bob = seed.add_person(conn, world.admin_id, "Bob")
+        (detected,) = seed.add_faces(
+            conn, [seed.FaceSeed(twin, None, (10, 10, 30, 30), image_width=80, image_height=60)]
+        )
+        seed.add_faces(
+            conn,
+            [
+                seed.FaceSeed(
+                    forest, str(alice), (10, 10, 30, 30), image_width=80, image_height=60
+                ),
+                seed.FaceSeed(forest, bob, (50, 10, 70, 30), image_width=80, image_height=60),
+            ],
+        )
+    faces = _live_faces(world)
+    assert _twin_faces(world, twin) == {(detected, None)}
+
+    done = json_of(invoke("library", "internalize", "Photos", "--yes", "--json"))
+    carried = _twin_faces(world, twin)
+    assert (detected, "Alice") in carried
+    assert {name for _, name in carried} == {"Alice", "Bob"}
+
+    undone = invoke("runs", "undo", done["result"]["run_id"], "--yes")
+    assert undone.exit_code == 0, undone.output
+    assert _twin_faces(world, twin) == {(detected, None)}
+    assert _live_faces(world) == faces

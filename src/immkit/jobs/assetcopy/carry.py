@@ -192,3 +192,18 @@ def _faces(target: Immich, state: UnitState, mapping: AccountMap | None) -> None
         return
     state.faces_created = len(plan.create)
     state.faces_reassigned = len(plan.reassign)
+    had = state.faces_had
+    if state.created or had is None:
+        return
+    # a copy that existed already: what we changed on it (by this attempt or a cut-off one)
+    try:
+        after = target.faces.of_asset(AssetId(state.target_id))
+    except Exception as exc:
+        if not step_error(exc):
+            raise
+        state.fail("faces", exc)
+        return
+    state.faces_drawn = sorted(f.id for f in after if f.id not in had)
+    state.faces_named = sorted(
+        f.id for f in after if f.id in had and had[f.id] is None and f.person is not None
+    )

@@ -22,7 +22,7 @@ from pydantic import JsonValue
 from immkit.immich import AssetFull, AssetId, AssetUpdate, Immich, UploadCheck
 from immkit.jobs.assetcopy.carry import carry
 from immkit.jobs.assetcopy.files import SourceMode, UnreadableFile, original
-from immkit.jobs.assetcopy.mapping import AccountMap, people_for, tags_for
+from immkit.jobs.assetcopy.mapping import AccountMap, faces_for, people_for, tags_for
 from immkit.jobs.assetcopy.metadata import checksum_hex, mismatches
 from immkit.jobs.assetcopy.model import SourceAsset, Unit
 from immkit.jobs.assetcopy.state import Earlier, UnitState, step_error
@@ -197,12 +197,19 @@ class AssetCopier:
         assert state.target_id is not None
         if earlier.twin == state.target_id and earlier.before is not None:
             state.before, state.albums_had = earlier.before, list(earlier.albums_had)
+            if earlier.faces_had is not None:
+                state.faces_had = dict(earlier.faces_had)
         try:
             existing = self.target.assets.get_full(AssetId(state.target_id))
             if state.before is None:
                 state.before = _before(existing)
                 albums_of = self.options.albums_of
                 state.albums_had = sorted(albums_of(state.target_id)) if albums_of else []
+                if faces_for(state.unit.still, self.options.mapping):
+                    state.faces_had = {
+                        f.id: f.person.id if f.person else None
+                        for f in self.target.faces.of_asset(AssetId(state.target_id))
+                    }
             want = state.motion_target_id
             if want is not None and existing.live_photo_video_id != want:
                 self.target.assets.update(

@@ -33,6 +33,11 @@ class UnitState:
     tags_added: list[str] = field(default_factory=list)
     faces_created: int = 0
     faces_reassigned: int = 0
+    # a copy that existed already: its faces (id → person) before we touched it, and the
+    # faces we drew on it or named (undo deletes and unassigns them)
+    faces_had: dict[str, str | None] | None = None
+    faces_drawn: list[str] = field(default_factory=list)
+    faces_named: list[str] = field(default_factory=list)
     verified: bool = False
     source_deleted: bool = False
     error: str | None = None
@@ -63,11 +68,15 @@ class UnitState:
             out["twin"] = self.target_id
             out["before"] = self.before
             out["albums_had"] = list[JsonValue](self.albums_had or [])
+            if self.faces_had is not None:
+                out["faces_had"] = dict[str, JsonValue](self.faces_had)
         elif earlier.twin is not None and self.target_id in (None, earlier.twin):
             # this attempt did not get as far: keep what the first one found
             out["twin"] = earlier.twin
             out["before"] = earlier.before
             out["albums_had"] = list[JsonValue](earlier.albums_had)
+            if earlier.faces_had is not None:
+                out["faces_had"] = dict[str, JsonValue](earlier.faces_had)
         return out
 
     def detail(self) -> dict[str, JsonValue]:
@@ -86,6 +95,8 @@ class UnitState:
             "tags_added": list(self.tags_added),
             "faces_created": self.faces_created,
             "faces_reassigned": self.faces_reassigned,
+            "faces_drawn": list[JsonValue](self.faces_drawn),
+            "faces_named": list[JsonValue](self.faces_named),
             "verified": self.verified,
             "source_deleted": self.source_deleted,
             "before": self.before,
@@ -102,16 +113,23 @@ class Earlier:
     twin: str | None = None
     before: dict[str, JsonValue] | None = None
     albums_had: tuple[str, ...] = ()
+    faces_had: Mapping[str, str | None] | None = None
 
     @classmethod
     def of(cls, note: Mapping[str, JsonValue]) -> Earlier:
         before = note.get("before")
         twin = note.get("twin")
+        had = note.get("faces_had")
         return cls(
             uploaded=frozenset(_strs(note.get("uploaded"))),
             twin=twin if isinstance(twin, str) else None,
             before=before if isinstance(before, dict) else None,
             albums_had=tuple(_strs(note.get("albums_had"))),
+            faces_had=(
+                {str(k): v if isinstance(v, str) else None for k, v in had.items()}
+                if isinstance(had, dict)
+                else None
+            ),
         )
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from pydantic import JsonValue
 
 from immkit.engine import Action, Journal, Outcome, Plan, Progress, Result, Run
-from immkit.errors import ImmkitError, InputError, NotFoundError
-from immkit.immich import AlbumId, AssetId, AssetUpdate, Immich, LibraryUpdate, TagId
+from immkit.errors import ApiError, ImmkitError, InputError, NotFoundError
+from immkit.immich import AlbumId, AssetId, AssetUpdate, FaceId, Immich, LibraryUpdate, TagId
 from immkit.jobs.assetcopy.files import SourceMode
 from immkit.jobs.assetcopy.model import Unit
 from immkit.jobs.assetcopy.pipeline import AssetCopier, CopyOptions
@@ -25,6 +25,7 @@ from immkit.jobs.assetcopy.run import run_units, settle_units
 from immkit.jobs.assetcopy.state import UnitState
 from immkit.jobs.library.collect import Snapshot, albums_by_asset
 from immkit.jobs.library.plan import JOB, LibraryKind
+from immkit.jobs.people.unassign import unassign_faces
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +100,8 @@ def undo_actions(state: UnitState, owner_profile: str | None) -> list[Action]:
         "albums_added": list(state.albums_added),
         "tags_added": list(state.tags_added),
         "before": state.before,
+        "faces_drawn": list[JsonValue](state.faces_drawn),
+        "faces_named": list[JsonValue](state.faces_named),
     }
     actions.append(
         Action(
@@ -218,6 +221,13 @@ class LibraryExecutor:
                 ids.append(AssetId(str(p["motion_target_id"])))
             owner.assets.delete(ids, force=False)
             return Outcome(detail={"trashed": len(ids)})
+        for face_id in _list(p.get("faces_drawn")):
+            try:
+                owner.faces.delete(FaceId(str(face_id)), force=True)
+            except ApiError as exc:
+                if exc.status != 400:  # 400: gone already (a retried undo)
+                    raise
+        unassign_faces(owner, [FaceId(str(f)) for f in _list(p.get("faces_named"))])
         for album_id in _list(p.get("albums_added")):
             owner.albums.remove_assets(AlbumId(str(album_id)), [target])
         for tag_id in _list(p.get("tags_added")):

@@ -22,6 +22,7 @@ from immkit.immich import FaceCreate, Immich, PersonCreate, PersonUpdate
 from immkit.immich.models import AssetId, Face, FaceId, PersonId
 from immkit.jobs.people.plan import PeopleKind
 from immkit.jobs.people.restore import MergeRestorer
+from immkit.jobs.people.unassign import unassign_faces
 
 log = logging.getLogger(__name__)
 
@@ -229,14 +230,7 @@ class PeopleExecutor:
     def _unassign(self, action: Action) -> Outcome:
         ids = action.params["face_ids"]
         assert isinstance(ids, list)
-        holder = self.immich.people.create(PersonCreate())
-        try:
-            self.immich.client.map_concurrent(
-                lambda face: self.immich.faces.reassign(FaceId(str(face)), holder.id), ids
-            )
-        finally:
-            # asset_face.personId is ON DELETE SET NULL: deleting the holder unassigns
-            self.immich.people.delete(holder.id)
+        unassign_faces(self.immich, [FaceId(str(face)) for face in ids])
         return Outcome(detail={"faces": len(ids)})
 
     def _create_faces(self, action: Action, groups: list[Group]) -> Outcome:
