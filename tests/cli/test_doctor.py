@@ -95,7 +95,7 @@ def test_doctor_db_reports_the_layout_without_the_password(
     assert CANARY_KEY not in result.output
 
 
-def test_wrong_database_password_is_exit_3_and_never_printed(
+def test_unreachable_database_is_exit_3_and_never_printed(
     runner: CliRunner, sim: SimServer, tmp_path: Path
 ) -> None:
     _seed_user(sim)

@@ -137,3 +137,16 @@ def test_wrong_password_is_exit_3_and_never_printed(
     assert "the password was refused" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert _state(family.url) == before
+
+
+@pytest.mark.parametrize("verbosity", [[], ["-v"]], ids=["quiet", "verbose"])
+def test_doctor_db_with_a_wrong_password_is_exit_3_and_never_printed(
+    invoke: Invoke, password_login: str, verbosity: list[str]
+) -> None:
+    url = password_login.format("canary-doctor-pw")
+    result = invoke(*verbosity, "doctor", "--db", database_url=url)
+    assert result.exit_code == 3, result.output
+    assert "canary-doctor-pw" not in result.output
+    assert "the password was refused" in result.stderr
+    if not verbosity:
+        assert "Traceback" not in result.stderr
