@@ -31,11 +31,11 @@ def tags_of(reader: Immich, tags: Sequence[Tag], among: set[str]) -> dict[str, s
             if ref.id in among:
                 found[ref.id].add(tag.id)
     for asset_id, ids in found.items():
-        found[asset_id] = ids - {a for t in ids for a in _ancestors(by_id, t)}
+        found[asset_id] = ids - {a for t in ids for a in ancestors(by_id, t)}
     return found
 
 
-def _ancestors(by_id: Mapping[str, Tag], tag_id: str) -> set[str]:
+def ancestors(by_id: Mapping[str, Tag], tag_id: str) -> set[str]:
     out: set[str] = set()
     parent = by_id[tag_id].parent_id if tag_id in by_id else None
     while parent and parent not in out:

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict
 
 from immkit.errors import InputError
 from immkit.immich import Asset, AssetId, Face, Immich, Library, MetadataSearch, Tag
-from immkit.jobs.assetcopy.model import SourceAsset, SourceFace, Unit
+from immkit.jobs.assetcopy.model import SourceAsset, Unit
+from immkit.jobs.assetcopy.source import ancestors, source_asset
 from immkit.jobs.library.extras import copy_extras
 
 log = logging.getLogger(__name__)
@@ -134,18 +135,8 @@ def _tags_of(owner: Immich, library_id: str) -> dict[str, set[str]]:
         for ref in owner.search.iter_refs(filters):
             found[ref.id].add(tag.id)
     for asset_id, ids in found.items():
-        ancestors = {a for t in ids for a in _ancestors(by_id, t)}
-        found[asset_id] = ids - ancestors
+        found[asset_id] = ids - {a for t in ids for a in ancestors(by_id, t)}
     return found
-
-
-def _ancestors(by_id: Mapping[str, Tag], tag_id: str) -> set[str]:
-    out: set[str] = set()
-    parent = by_id[tag_id].parent_id if tag_id in by_id else None
-    while parent and parent not in out:
-        out.add(parent)
-        parent = by_id[parent].parent_id if parent in by_id else None
-    return out
 
 
 def _source(
@@ -155,43 +146,7 @@ def _source(
     faces: Mapping[AssetId, list[Face]],
     extras: set[str] | None,
 ) -> SourceAsset:
-    exif = asset.exif_info
-    named: list[SourceFace] = []
-    for face in faces.get(asset.id, []):
-        if face.person is None or not face.person.name:
-            continue
-        named.append(
-            SourceFace(
-                person_id=face.person.id,
-                person_name=face.person.name,
-                x1=face.bounding_box_x1,
-                y1=face.bounding_box_y1,
-                x2=face.bounding_box_x2,
-                y2=face.bounding_box_y2,
-                image_width=face.image_width,
-                image_height=face.image_height,
-            )
-        )
-    return SourceAsset(
-        id=asset.id,
-        file_name=asset.original_file_name,
-        path=asset.original_path,
-        type=asset.type,
-        size=exif.file_size_in_byte if exif else None,
-        file_created_at=asset.file_created_at,
-        file_modified_at=asset.file_modified_at,
-        local_date_time=asset.local_date_time,
-        is_favorite=asset.is_favorite,
-        visibility=asset.visibility,
-        date_time_original=exif.date_time_original if exif else None,
-        time_zone=exif.time_zone if exif else None,
-        latitude=exif.latitude if exif else None,
-        longitude=exif.longitude if exif else None,
-        description=(exif.description if exif else None) or "",
-        rating=exif.rating if exif else None,
-        duration_ms=asset.duration if isinstance(asset.duration, int) else None,
-        tags=tuple(sorted(tags.get(asset.id, set()))),
-        albums=tuple(sorted(albums.get(asset.id, set()))),
-        faces=tuple(sorted(named, key=lambda f: (f.person_id, f.x1, f.y1))),
-        copy_extras=extras is None or asset.id in extras,
+    # no checksum: Immich gives an external asset a hash of its path, not of its bytes
+    return source_asset(asset, albums, tags, faces).model_copy(
+        update={"checksum": "", "copy_extras": extras is None or asset.id in extras}
     )
