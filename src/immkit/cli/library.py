@@ -14,7 +14,7 @@ from immkit.cli.connect import immich_for
 from immkit.cli.context import AppContext, app_context
 from immkit.cli.options import Concurrency, DryRun, JsonOut, Yes
 from immkit.cli.progress import make_progress
-from immkit.cli.render import plan_summary, render_result
+from immkit.cli.render import human_size, plan_summary, print_json, render_result
 from immkit.cli.runs import register_executor
 from immkit.engine import Executor, Journal, Plan, Result, apply_plan
 from immkit.engine.settle import settle_cut_off
@@ -191,7 +191,7 @@ def _internalize(
         as_json = app_.wants_json(json_out)
         if dry_run:
             if as_json:
-                _print_json(
+                print_json(
                     out, {"plan": plan.model_dump(mode="json"), "counts": tally.model_dump()}
                 )
             else:
@@ -221,7 +221,7 @@ def _internalize(
         }
         if after_result is not None:
             document["after"] = after_result.model_dump(mode="json")
-        _print_json(out, document)
+        print_json(out, document)
     else:
         render_result(result, out, verbose=app_.verbosity > 0)
         if after_result is not None:
@@ -353,26 +353,13 @@ def render_library_plan(plan: Plan, tally: Counts, console: Console, *, verbose:
     unknown = f", {tally.unknown:,} not checked" if tally.unknown else ""
     console.print(
         f"Assets: {tally.to_upload:,} to upload, {tally.already_internal:,} already internal"
-        f"{unknown}, {tally.to_delete:,} to delete, {_size(tally.bytes)}"
+        f"{unknown}, {tally.to_delete:,} to delete, {human_size(tally.bytes)}"
         f" ({tally.live_photos:,} live photos, {tally.offline:,} offline skipped).",
         soft_wrap=True,
         markup=False,
     )
     if plan.actions:
         console.print(plan_summary(plan), soft_wrap=True, markup=False)
-
-
-def _size(n: int) -> str:
-    size = float(n)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
-        size /= 1000
-    return f"{n} bytes"
-
-
-def _print_json(console: Console, document: object) -> None:
-    console.out(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def _executor(ctx: typer.Context, profile_name: str | None) -> Executor:

@@ -8,6 +8,7 @@ follows the kind's verb (`album.add_assets` → +, `person.delete` → -, else ~
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
 from rich.console import Console
@@ -165,6 +166,21 @@ def render_run(
                 console.print(Text(f"  … and {len(unusual) - len(shown):,} more"))
         if run.status is RunStatus.UNDONE:
             console.print(Text("This run has been undone."))
+
+
+def human_size(n: int) -> str:
+    """Bytes as people read them (decimal units, like disk makers and `df -H`)."""
+    size = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return f"{n:,} bytes"
+
+
+def print_json(console: Console, document: object) -> None:
+    """One JSON document on stdout, as written (no Rich markup or wrapping)."""
+    console.out(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def _count(n: int, noun: str) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
 
 import typer
 from rich.console import Console
@@ -15,7 +13,7 @@ from immkit.cli.connect import immich_for
 from immkit.cli.context import AppContext, app_context
 from immkit.cli.logs import add_secrets
 from immkit.cli.progress import make_progress
-from immkit.cli.render import plan_summary, render_result
+from immkit.cli.render import human_size, plan_summary, print_json, render_result
 from immkit.cli.runs import register_executor
 from immkit.config import Profile
 from immkit.engine import Executor, Journal, Plan
@@ -100,7 +98,7 @@ def _run(
     out, err = app_.console_out, app_.console_err
     as_json = app_.wants_json(args.json_out)
     if as_json and args.dry_run:
-        _print_json(out, {"plan": plan.model_dump(mode="json"), "counts": tally.model_dump()})
+        print_json(out, {"plan": plan.model_dump(mode="json"), "counts": tally.model_dump()})
         return
     if not as_json:
         render_api_plan(plan, snapshot, tally, out, verbose=app_.verbosity > 0)
@@ -120,7 +118,7 @@ def _run(
         progress=make_progress(err.is_terminal, err),
     )
     if as_json:
-        _print_json(out, {"result": result.model_dump(mode="json"), "counts": tally.model_dump()})
+        print_json(out, {"result": result.model_dump(mode="json"), "counts": tally.model_dump()})
     else:
         render_result(result, out, verbose=app_.verbosity > 0)
     if result.exit_code:
@@ -170,7 +168,7 @@ def render_api_plan(
         console.print(f"  … and {len(moves) - len(shown):,} more", markup=False)
     lines = [
         f"photos to move: {tally.photos:,} ({tally.files:,} files, {tally.live_photos:,} live "
-        f"photo(s), {_size(tally.bytes)} to download and upload)",
+        f"photo(s), {human_size(tally.bytes)} to download and upload)",
         f"to trash at the source once verified: {tally.to_trash:,} files",
         f"people: {_names(tally.people_reused, verbose)} reused, "
         f"{_names(tally.people_created, verbose)} created; {tally.faces:,} named faces",
@@ -204,19 +202,6 @@ def _names(names: list[str], verbose: bool) -> str:
     shown = names if verbose else names[:5]
     more = f", … and {len(names) - len(shown):,} more" if len(names) > len(shown) else ""
     return f"{len(names):,} (" + ", ".join(shown) + more + ")"
-
-
-def _size(n: int) -> str:
-    size = float(n)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
-        size /= 1000
-    return f"{n} bytes"
-
-
-def _print_json(console: Console, document: Any) -> None:
-    console.out(json.dumps(document, indent=2, ensure_ascii=False))
 
 
 def _executor(ctx: typer.Context, profile_name: str | None) -> Executor:

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from immkit.cli.render import LIMIT, THEME
+from immkit.cli.render import LIMIT, THEME, human_size
 from immkit.engine import Plan
 from immkit.jobs.transfer.plan import PersonMove, TransferPlan
 
@@ -29,7 +29,7 @@ def render_transfer(plan: Plan, body: TransferPlan, console: Console, *, verbose
             "photos and videos to move",
             f"{len(body.asset_ids):,}",
             f"{body.selected:,} selected, {live:,} live-photo part(s), "
-            f"{stacked:,} stack member(s); {_size(body.moved_bytes)} of quota",
+            f"{stacked:,} stack member(s); {human_size(body.moved_bytes)} of quota",
         )
         table.add_row("~", "stacks (moved whole)", f"{len(body.stack_ids):,}", "")
         moved = [p for p in body.persons if p.action == "move"]
@@ -89,12 +89,3 @@ def _names(names: list[str], verbose: bool) -> str:
     shown = names if verbose else names[:5]
     more = f", … and {len(names) - len(shown):,} more" if len(names) > len(shown) else ""
     return ", ".join(shown) + more
-
-
-def _size(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{n:,} B" if unit == "B" else f"{value:,.1f} {unit}"
-        value /= 1024
-    return f"{n:,} B"
