@@ -280,12 +280,13 @@ def _group_json(group: Group) -> dict[str, Any]:
 
 
 def _executor(ctx: typer.Context, profile_name: str | None) -> Executor:
-    """For `runs undo`: act where the run acted."""
+    """For `runs undo`: act where the run acted. Resuming: the actions a killed run left
+    `applying` are settled first, and a person it created is found, not made twice."""
     app_ = app_context(ctx)
     profile = app_.config.profile(profile_name) if profile_name else app_.profile
     immich = immich_for(profile)
     ctx.call_on_close(immich.close)
-    return PeopleExecutor(immich)
+    return PeopleExecutor(immich, resuming=True)
 
 
 register_executor(JOB, _executor)

@@ -115,3 +115,41 @@ def test_a_crash_right_after_drawing_draws_nothing_twice(one_server: World) -> N
         outcome = import_people(dst, source, options, journal=journal, profile="dst", dry_run=False)
         assert outcome.plan.actions == ()
     assert world.dst.faces("IMG_1.jpg") == [("Alice", "manual")]
+
+
+def test_a_person_created_just_before_a_crash_is_removed_by_undo(one_server: World) -> None:
+    """A crash after Alice was created, before the journal knew: the rerun plans anew and
+    reuses her by name, so only settling the cut-off run first tells that the crashed run
+    made her; undoing both runs then leaves no Alice behind."""
+    world = one_server
+    photos = [Photo(f"IMG_{n}.jpg", n, (Face("Alice", A1),)) for n in range(3)]
+    world.src.seed(photos)
+    world.dst.seed([Photo(p.name, p.minute, (Face(None, A1),)) for p in photos])
+    before = world.dst.state()
+
+    class CreateThenCrash(PeopleExecutor):
+        def apply(self, action: Action) -> Outcome:
+            outcome = super().apply(action)
+            if action.kind == PeopleKind.CREATE_PERSON:
+                raise KeyboardInterrupt  # the entry stays `applying`, as after a SIGKILL
+            return outcome
+
+    with (
+        Immich.connect(world.src.server.url, world.src.key) as src,
+        Immich.connect(world.dst.server.url, world.dst.key) as dst,
+        Journal(world.tmp / "state" / "journal.sqlite3") as journal,
+    ):
+        with pytest.raises(KeyboardInterrupt):
+            import_people(
+                dst, read_source(src), Options(), journal=journal, profile="dst", dry_run=False,
+                executor=CreateThenCrash(dst),
+            )  # fmt: skip
+        [crashed] = journal.runs()
+    assert len(world.dst.people_named("Alice")) == 1
+    document = world.migrate_json()
+    assert len(world.dst.people_named("Alice")) == 1
+    for run_id in (document["result"]["run_id"], crashed.id):
+        undo = world.run("runs", "undo", run_id, "--yes")
+        assert undo.exit_code == 0, undo.output
+    assert world.dst.people_named("Alice") == []
+    assert world.dst.state() == before
