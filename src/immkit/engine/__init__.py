@@ -4,6 +4,7 @@ from immkit.engine.apply import (
     Executor,
     Failure,
     Outcome,
+    PartlyApplied,
     Result,
     apply_plan,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "LogProgress",
     "NullProgress",
     "Outcome",
+    "PartlyApplied",
     "Plan",
     "Progress",
     "Result",

@@ -7,8 +7,9 @@ Executor contract (each job provides one):
   reconcile: after a crash an action left `applying` is applied again, and the server
   may already have its effect. Undo actions are applied the same way.
 - It raises an `ImmkitError` (e.g. `ApiError`) when the action failed; that action is
-  journaled `failed` and the loop goes on. Any other exception is a bug: it is journaled
-  and propagates.
+  journaled `failed` and the loop goes on. An action of many calls that failed part-way
+  raises `PartlyApplied` instead: the error, and the inverse of the part that happened.
+  Any other exception is a bug: it is journaled and propagates.
 - Environment errors other than `ApiError` (server unreachable, key rejected, database
   gone) stop the loop: every later action would fail the same way. The run stays
   resumable.
@@ -44,6 +45,15 @@ class Executor(Protocol):
     """Runs one job's actions (and their inverse actions) against the server."""
 
     def apply(self, action: Action) -> Outcome: ...
+
+
+class PartlyApplied(Exception):
+    """An action failed after part of it reached the server; `undo` reverses that part."""
+
+    def __init__(self, error: ImmkitError, undo: list[Action]) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.undo = undo
 
 
 class Failure(BaseModel):
@@ -162,8 +172,13 @@ def _loop(
             journal.begin(run, action)
             try:
                 outcome = executor.apply(action)
-            except ImmkitError as exc:
-                journal.fail(run, action, str(exc))
+            except (ImmkitError, PartlyApplied) as raised:
+                exc, undo = (
+                    (raised.error, raised.undo)
+                    if isinstance(raised, PartlyApplied)
+                    else (raised, [])
+                )
+                journal.fail(run, action, str(exc), undo)
                 failures.append(
                     Failure(
                         action_id=action.id,

@@ -317,9 +317,21 @@ class Journal:
             ],
         )
 
-    def fail(self, run: Run, action: Action, error: str) -> None:
+    def fail(self, run: Run, action: Action, error: str, undo: Sequence[Action] = ()) -> None:
+        """Mark the action `failed`; `undo` reverses the part of it that reached the server
+        (an action of many calls that failed part-way), so undo can take that back too."""
+        if not undo:
+            self._set(
+                run, action, EntryStatus.FAILED, "finished_at = ?, error = ?", [self._now(), error]
+            )
+            return
         self._set(
-            run, action, EntryStatus.FAILED, "finished_at = ?, error = ?", [self._now(), error]
+            run,
+            action,
+            EntryStatus.FAILED,
+            "finished_at = ?, error = ?, undo = ?, applied_order ="
+            " (SELECT COALESCE(MAX(applied_order), 0) + 1 FROM entries WHERE run_id = ?)",
+            [self._now(), error, dumps([a.model_dump(mode="json") for a in undo]), run.id],
         )
 
     def mark(self, run: Run, action_id: str, status: EntryStatus) -> None:

@@ -17,7 +17,7 @@ import os
 import socket
 from typing import Protocol, runtime_checkable
 
-from immkit.engine.apply import Executor
+from immkit.engine.apply import Executor, PartlyApplied
 from immkit.engine.journal import EntryStatus, Journal, Run, RunStatus
 from immkit.errors import ApiError, EnvError, ImmkitError
 
@@ -58,6 +58,10 @@ def settle_cut_off(
                 continue
             try:
                 outcome = executor.apply(action)
+            except PartlyApplied as partial:
+                journal.fail(record, action, str(partial.error), partial.undo)
+                log.warning("Settling %s %s failed: %s", action.kind, action.target_label, partial)
+                continue
             except ImmkitError as exc:
                 journal.fail(record, action, str(exc))
                 log.warning("Settling %s %s failed: %s", action.kind, action.target_label, exc)

@@ -101,13 +101,9 @@ def _mark_undone(journal: Journal, run: Run) -> int:
     }
     left = 0
     for entry in journal.entries(run):
-        if (
-            entry.status is EntryStatus.APPLIED
-            and entry.undo
-            and all(a.id in applied_inverses for a in entry.undo)
-        ):
+        if _reversible(entry) and entry.undo and all(a.id in applied_inverses for a in entry.undo):
             journal.mark(run, entry.action_id, EntryStatus.UNDONE)
-        elif entry.status in (EntryStatus.APPLIED, EntryStatus.APPLYING):
+        elif _reversible(entry) or entry.status is EntryStatus.APPLYING:
             left += 1
     return left
 
@@ -123,8 +119,15 @@ def _refuse_if_final(journal: Journal, run: Run) -> None:
         )
 
 
+def _reversible(entry: Entry) -> bool:
+    """Applied, or failed part-way (the part that happened has its inverse)."""
+    return entry.status is EntryStatus.APPLIED or (
+        entry.status is EntryStatus.FAILED and bool(entry.undo)
+    )
+
+
 def _applied_newest_first(entries: list[Entry]) -> list[Entry]:
-    applied = [e for e in entries if e.status is EntryStatus.APPLIED]
+    applied = [e for e in entries if _reversible(e)]
     return sorted(applied, key=lambda e: (e.applied_order or 0, e.seq), reverse=True)
 
 
@@ -139,8 +142,14 @@ def _blockers(entries: list[Entry], run: Run) -> list[str]:
     by_status: dict[EntryStatus, list[Entry]] = {}
     for entry in entries:
         by_status.setdefault(entry.status, []).append(entry)
-    if failed := by_status.get(EntryStatus.FAILED):
-        notes.append(f"{len(failed):,} action(s) of run {run.id} failed; they changed nothing.")
+    failed = by_status.get(EntryStatus.FAILED, [])
+    if clean := [e for e in failed if not e.undo]:
+        notes.append(f"{len(clean):,} action(s) of run {run.id} failed; they changed nothing.")
+    if partly := [e for e in failed if e.undo]:
+        notes.append(
+            f"{len(partly):,} action(s) of run {run.id} failed part-way; the part that reached "
+            "the server is reversed."
+        )
     if applying := by_status.get(EntryStatus.APPLYING):
         ids = ", ".join(e.action_id for e in applying[:5])
         notes.append(

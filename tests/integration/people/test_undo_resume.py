@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from immkit.engine import Action, Journal, Outcome
-from immkit.immich import Immich
+from immkit.errors import ApiError
+from immkit.immich import FaceId, Immich, Person, PersonId
 from immkit.jobs.people.apply import PeopleExecutor
 from immkit.jobs.people.collect import read_source
 from immkit.jobs.people.plan import Options, PeopleKind
@@ -152,4 +153,64 @@ def test_a_person_created_just_before_a_crash_is_removed_by_undo(one_server: Wor
         undo = world.run("runs", "undo", run_id, "--yes")
         assert undo.exit_code == 0, undo.output
     assert world.dst.people_named("Alice") == []
+    assert world.dst.state() == before
+
+
+def test_a_lost_answer_to_a_person_create_is_found_not_made_twice(one_server: World) -> None:
+    """The server made Alice but its answer was lost (a POST is never retried): the
+    executor finds her by name, journals her as created, and undo removes her."""
+    world = one_server
+    photos = [Photo(f"IMG_{n}.jpg", n, (Face("Alice", A1),)) for n in range(2)]
+    world.src.seed(photos)
+    world.dst.seed([Photo(p.name, p.minute, (Face(None, A1),)) for p in photos])
+    before = world.dst.state()
+    faults = world.dst.server.state.faults
+    faults.set("POST /people", drop_after_rate=1.0)
+    try:
+        document = world.migrate_json()
+        assert faults.injected["drop_after"] == 1
+    finally:
+        faults.clear()
+    assert document["result"]["failed"] == 0
+    assert len(world.dst.people_named("Alice")) == 1
+    undo = world.run("runs", "undo", document["result"]["run_id"], "--yes")
+    assert undo.exit_code == 0, undo.output
+    assert world.dst.people_named("Alice") == []
+    assert world.dst.state() == before
+
+
+def test_an_assign_that_failed_part_way_is_reversed_by_undo(
+    one_server: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One face of three could not be given to Alice: the action is failed, but the two
+    faces that moved are journaled with their inverse, so undo puts them back."""
+    world = one_server
+    photos = [Photo(f"IMG_{n}.jpg", n, (Face("Alice", A1),)) for n in range(3)]
+    world.src.seed(photos)
+    world.dst.seed([Photo(p.name, p.minute, (Face(None, A1),)) for p in photos])
+    before = world.dst.state()
+    with (
+        Immich.connect(world.src.server.url, world.src.key) as src,
+        Immich.connect(world.dst.server.url, world.dst.key) as dst,
+        Journal(world.tmp / "state" / "journal.sqlite3") as journal,
+    ):
+        real = dst.faces.reassign
+        calls: list[FaceId] = []
+
+        def flaky(face: FaceId, person: PersonId) -> Person:
+            calls.append(face)
+            if len(calls) == 2:
+                raise ApiError("PUT", "/faces/{id}", 500, "Simulated failure")
+            return real(face, person)
+
+        monkeypatch.setattr(dst.faces, "reassign", flaky)
+        outcome = import_people(
+            dst, read_source(src), Options(), journal=journal, profile="dst", dry_run=False
+        )
+    assert outcome.result is not None
+    assert outcome.result.failed == 1
+    named = [world.dst.names(p.name) for p in photos]
+    assert sorted(map(str, named)) == ["['Alice']", "['Alice']", "[None]"]
+    undo = world.run("runs", "undo", outcome.result.run_id or "", "--yes")
+    assert undo.exit_code == 0, undo.output
     assert world.dst.state() == before

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from immkit.engine import Action, ActionKind, Outcome, Plan
+from immkit.engine import Action, ActionKind, Outcome, PartlyApplied, Plan
 from immkit.errors import ApiError, Unreachable
 
 
@@ -20,6 +20,7 @@ class StoreExecutor:
         self.failing: set[str] = set()
         self.broken: set[str] = set()
         self.unreachable: set[str] = set()
+        self.partly: set[str] = set()  # `store.add` sets the key, then fails
 
     def apply(self, action: Action) -> Outcome:
         key = action.target
@@ -34,6 +35,8 @@ class StoreExecutor:
             old = self.data.get(key)
             self.data[key] = str(action.params["value"])
             undo = remove(key) if old is None else add(key, old)
+            if key in self.partly:
+                raise PartlyApplied(ApiError("PUT", "/store/{key}", 500, "half done"), [undo])
             return Outcome(undo=[undo], detail={"previous": old})
         old_value = self.data.pop(key)
         return Outcome(undo=[add(key, old_value)])

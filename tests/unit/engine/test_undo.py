@@ -128,3 +128,22 @@ def test_an_undo_killed_before_its_bookkeeping_is_caught_up_not_repeated(
     assert len(store.calls) == calls  # nothing applied twice
     assert again.run_id is None
     assert journal.get_run(run.id).status is RunStatus.UNDONE
+
+
+def test_an_action_failed_part_way_is_reversed_by_undo(
+    journal: Journal, store: StoreExecutor
+) -> None:
+    store.partly = {"a"}
+    result = apply_plan(store_plan(add("a", "1"), add("b", "2")), store, journal, profile="home")
+    assert (result.applied, result.failed) == (1, 1)
+    assert store.data == {"a": "1", "b": "2"}
+    run = journal.get_run(result.run_id or "")
+    plan = plan_undo(journal, run)
+    assert [(a.kind, a.target) for a in plan.actions] == [
+        ("store.remove", "b"),
+        ("store.remove", "a"),
+    ]
+    assert any("failed part-way" in note for note in plan.notes)
+    undo_run(journal, run, store)
+    assert store.data == {}
+    assert journal.get_run(run.id).status is RunStatus.UNDONE

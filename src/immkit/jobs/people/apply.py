@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar, cast
 
 from pydantic import JsonValue
 
-from immkit.engine import Action, Outcome
-from immkit.errors import ApiError, NotFoundError
+from immkit.engine import Action, Outcome, PartlyApplied
+from immkit.errors import ApiError, EnvError, ImmkitError, NotFoundError
 from immkit.immich import FaceCreate, Immich, PersonCreate, PersonUpdate
 from immkit.immich.models import AssetId, Face, FaceId, PersonId
 from immkit.jobs.people.plan import PeopleKind
@@ -25,6 +26,8 @@ from immkit.jobs.people.restore import MergeRestorer
 from immkit.jobs.people.unassign import unassign_faces
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 Group = tuple[Mapping[str, JsonValue], PersonId]
@@ -116,15 +119,21 @@ class PeopleExecutor:
         found = self._find_named(name) if self.resuming else None
         if found is None:
             birth = p.get("birth_date")
-            created = self.immich.people.create(
-                PersonCreate(
-                    name=name,
-                    birth_date=str(birth) if birth else None,
-                    is_hidden=bool(p.get("is_hidden")),
-                    is_favorite=bool(p.get("is_favorite")),
+            try:
+                created = self.immich.people.create(
+                    PersonCreate(
+                        name=name,
+                        birth_date=str(birth) if birth else None,
+                        is_hidden=bool(p.get("is_hidden")),
+                        is_favorite=bool(p.get("is_favorite")),
+                    )
                 )
-            )
-            person_id = created.id
+                person_id = created.id
+            except EnvError:
+                # the answer may be lost while the person was made: a POST is never retried
+                if (made := self._find_named(name)) is None:
+                    raise
+                person_id = made
         else:  # made by this run before the crash
             person_id = found
         self._ids[str(p["person_key"])] = person_id
@@ -167,21 +176,55 @@ class PeopleExecutor:
 
     # -- faces ------------------------------------------------------------------------
 
+    def _attempt_all(
+        self, fn: Callable[[T], R], items: list[T]
+    ) -> tuple[list[bool], list[R], ImmkitError | None]:
+        """`fn` on every item (concurrently): which calls succeeded, their results, and the
+        first error. Raises it if no call succeeded (the action then changed nothing)."""
+        errors: list[ImmkitError] = []
+
+        def one(item: T) -> tuple[bool, R | None]:
+            try:
+                return True, fn(item)
+            except ImmkitError as exc:
+                errors.append(exc)
+                return False, None
+
+        outcomes = self.immich.client.map_concurrent(one, items)
+        if errors and not any(ok for ok, _ in outcomes):
+            raise errors[0]
+        results = [cast(R, r) for ok, r in outcomes if ok]
+        return [ok for ok, _ in outcomes], results, errors[0] if errors else None
+
+    @staticmethod
+    def _partial(outcome: Outcome, error: ImmkitError | None) -> Outcome:
+        """The outcome, or, when a call of the action failed, `PartlyApplied` with the
+        inverse of the calls that succeeded."""
+        if error is not None:
+            raise PartlyApplied(error, outcome.undo)
+        return outcome
+
     def _reassign(self, action: Action, groups: list[Group]) -> Outcome:
         def move(group: Group) -> None:
             rows = _rows(group[0]["faces"])
             pairs = [(AssetId(str(r[1])), PersonId(str(r[2]))) for r in rows]
             self.immich.people.reassign(group[1], pairs)
 
-        self.immich.client.map_concurrent(move, groups)
-        return self._moved(action, groups)
+        done, _, error = self._attempt_all(move, groups)
+        moved = [g for g, ok in zip(groups, done, strict=True) if ok]
+        return self._partial(self._moved(action, moved), error)
 
     def _assign(self, action: Action, groups: list[Group]) -> Outcome:
         calls = [(row, person) for params, person in groups for row in _rows(params["faces"])]
-        self.immich.client.map_concurrent(
+        done, _, error = self._attempt_all(
             lambda call: self.immich.faces.reassign(FaceId(str(call[0][0])), call[1]), calls
         )
-        return self._moved(action, groups)
+        ok = {str(row[0]) for (row, _), d in zip(calls, done, strict=True) if d}
+        moved: list[Group] = [
+            ({**params, "faces": [r for r in _rows(params["faces"]) if str(r[0]) in ok]}, person)
+            for params, person in groups
+        ]
+        return self._partial(self._moved(action, moved), error)
 
     def _moved(self, action: Action, groups: list[Group]) -> Outcome:
         """Inverse actions: each face to the person it came from, or to nobody."""
@@ -235,7 +278,7 @@ class PeopleExecutor:
 
     def _create_faces(self, action: Action, groups: list[Group]) -> Outcome:
         calls = [(row, person) for params, person in groups for row in _rows(params["faces"])]
-        made = self.immich.client.map_concurrent(lambda call: self._draw(*call), calls)
+        _, made, error = self._attempt_all(lambda call: self._draw(*call), calls)
         ids: list[JsonValue] = [m for m in made if m is not None]
         undo = [
             Action(
@@ -248,7 +291,7 @@ class PeopleExecutor:
                 destructive=True,
             )
         ]
-        return Outcome(undo=undo if ids else [], detail={"faces": len(ids)})
+        return self._partial(Outcome(undo=undo if ids else [], detail={"faces": len(ids)}), error)
 
     def _drawn(self, asset: AssetId, person: PersonId, face: FaceCreate) -> FaceId | None:
         box = (face.x, face.y, face.x + face.width, face.y + face.height)
@@ -271,7 +314,13 @@ class PeopleExecutor:
         )
         if self.resuming and (existing := self._drawn(face.asset_id, person, face)) is not None:
             return existing
-        self.immich.faces.create(face)
+        try:
+            self.immich.faces.create(face)
+        except EnvError:
+            # the answer may be lost while the face was drawn: a POST is never retried
+            if (drawn := self._drawn(face.asset_id, person, face)) is None:
+                raise
+            return drawn
         made = self._drawn(face.asset_id, person, face)
         if made is None:
             log.warning("Drew a face on %s but cannot read it back", asset)
