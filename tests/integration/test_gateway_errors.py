@@ -108,6 +108,17 @@ class LocalServer:
                     server.seen.append(Seen(self.command, self.path, headers, body))
                     server.in_flight += 1
                     server.peak_in_flight = max(server.peak_in_flight, server.in_flight)
+                done = False
+
+                def finish() -> None:
+                    # before the body goes out: once the client has read it, it may send
+                    # its next request at once, before this handler gets here again
+                    nonlocal done
+                    if not done:
+                        done = True
+                        with server._lock:
+                            server.in_flight -= 1
+
                 try:
                     reply = server._next(self.command, path)
                     time.sleep(reply.delay)
@@ -119,12 +130,12 @@ class LocalServer:
                         if name != "content-type":
                             self.send_header(name, value)
                     self.end_headers()
+                    finish()
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 finally:
-                    with server._lock:
-                        server.in_flight -= 1
+                    finish()
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve  # noqa: N815
 
