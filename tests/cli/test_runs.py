@@ -170,3 +170,18 @@ def test_every_runs_command_has_help_with_an_example() -> None:
         result = invoke("runs", command, "--help")
         assert result.exit_code == 0
         assert "Example: immkit runs" in result.stdout
+
+
+@pytest.mark.parametrize("flags", [["runs", "show", "-v"], ["-v", "runs", "show"]])
+def test_show_verbose_lists_every_action_either_way_round(
+    store: StoreExecutor, flags: list[str]
+) -> None:
+    keys = [f"k{i:02d}" for i in range(30)]
+    with Journal(runs.journal_path()) as journal:
+        result = apply_plan(store_plan(*(add(k, "1") for k in keys)), store, journal)
+    run_id = result.run_id or ""
+    short = invoke("runs", "show", run_id).stdout
+    assert "k29" not in short
+    full = invoke(*flags[:2], run_id, *flags[2:]) if flags[0] == "runs" else invoke(*flags, run_id)
+    assert full.exit_code == 0, full.output
+    assert all(k in full.stdout for k in keys)

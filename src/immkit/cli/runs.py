@@ -45,6 +45,12 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
+ShowAll = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", help="List every action, not the first ones (as immkit -v)."),
+]
+
+
 RunArg = Annotated[
     str,
     typer.Argument(metavar="RUN", help="Run id, or its start (see `immkit runs list`)."),
@@ -99,7 +105,9 @@ def list_runs(
 
 
 @app.command()
-def show(ctx: typer.Context, run: RunArg, json_out: JsonOut = False) -> None:
+def show(
+    ctx: typer.Context, run: RunArg, json_out: JsonOut = False, verbose: ShowAll = False
+) -> None:
     """Show a run: its stored plan and how each action ended.
 
     Example: immkit runs show 20261121-0615
@@ -117,7 +125,7 @@ def show(ctx: typer.Context, run: RunArg, json_out: JsonOut = False) -> None:
             }
         )
     else:
-        render_run(record, plan, entries, _out(ctx), verbose=_verbose(ctx))
+        render_run(record, plan, entries, _out(ctx), verbose=verbose or _verbose(ctx))
 
 
 @app.command()
