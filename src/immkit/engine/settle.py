@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 class RunSettler(Protocol):
     """An executor that settles a dead run's `applying` actions itself."""
 
-    def settle_run(self, journal: Journal, run: Run) -> int:
-        """Re-apply the run's `applying` actions, journal their fates; how many applied."""
+    def settle_run(self, journal: Journal, run: Run) -> int | None:
+        """Re-apply the run's `applying` actions, journal their fates; how many applied.
+        None: not a run of this kind, settle it action by action."""
         ...
 
 
@@ -49,8 +50,10 @@ def settle_cut_off(
         if journal.is_active(record) or (run is None and _this_process(record)):
             continue
         if isinstance(executor, RunSettler):
-            settled += executor.settle_run(journal, record)
-            continue
+            done = executor.settle_run(journal, record)
+            if done is not None:
+                settled += done
+                continue
         plan = {a.id: a for a in journal.plan(record).actions}
         for entry in journal.entries(record):
             action = plan.get(entry.action_id)

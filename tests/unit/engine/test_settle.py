@@ -6,7 +6,7 @@ import os
 import sqlite3
 import subprocess
 
-from immkit.engine import EntryStatus, Journal
+from immkit.engine import EntryStatus, Journal, Run
 from immkit.engine.settle import settle_cut_off
 from tests.unit.engine.store import StoreExecutor, add, store_plan
 
@@ -72,3 +72,40 @@ def _set_pid(journal: Journal, run_id: str, pid: int) -> None:
             raw.execute("UPDATE runs SET pid = ? WHERE id = ?", (pid, run_id))
     finally:
         raw.close()
+
+
+class WholeRunSettler(StoreExecutor):
+    """Settles runs of key `w*` itself (as one batch); others it leaves to the engine."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.settled: list[str] = []
+
+    def settle_run(self, journal: Journal, run: Run) -> int | None:
+        plan = journal.plan(run)
+        if not all(a.target.startswith("w") for a in plan.actions):
+            return None
+        self.settled.append(run.id)
+        for entry in journal.entries(run):
+            if entry.status is EntryStatus.APPLYING:
+                action = next(a for a in plan.actions if a.id == entry.action_id)
+                outcome = self.apply(action)
+                journal.succeed(run, action, outcome.undo, outcome.detail)
+        return 1
+
+
+def test_a_run_settler_settles_its_runs_and_leaves_the_others_to_the_engine(
+    journal: Journal,
+) -> None:
+    settler = WholeRunSettler()
+    ours, theirs = store_plan(add("w1", "1")), store_plan(add("x", "2"), fingerprint="fp-2")
+    runs = []
+    for plan in (ours, theirs):
+        run = journal.start_run(plan, "home")
+        journal.begin(run, plan.actions[0])
+        _set_pid(journal, run.id, _dead_pid())
+        runs.append(run)
+    assert settle_cut_off(journal, settler, ours.job, "home") == 2
+    assert settler.settled == [runs[0].id]
+    assert settler.data == {"w1": "1", "x": "2"}
+    assert [journal.entries(r)[0].status for r in runs] == [EntryStatus.APPLIED] * 2

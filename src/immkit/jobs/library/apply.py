@@ -161,11 +161,12 @@ class LibraryExecutor:
             f"{kind} is applied by `immkit library internalize`, not here; run it again."
         )
 
-    def settle_run(self, journal: Journal, run: Run) -> int:
-        """Copy again the units a killed internalize left `applying` (see `settle_units`)."""
+    def settle_run(self, journal: Journal, run: Run) -> int | None:
+        """Copy again the units a killed internalize left `applying` (see `settle_units`);
+        None for a run of other actions (`--after`'s path changes), settled one by one."""
         actions = [a for a in journal.plan(run).actions if a.kind == LibraryKind.INTERNALIZE]
         if not actions:
-            return 0
+            return None
         profile = actions[0].params.get("owner_profile")
         owner_profile = profile if isinstance(profile, str) else None
         owner = self._owner_for(owner_profile)
