@@ -33,6 +33,8 @@ class Case:
 
 
 NOT_UTF8_NAME = os.fsdecode(b"conf-\xff\xfe.toml")
+NOT_UTF8_ARG = os.fsdecode(b"caf\xe9")  # Latin-1 bytes on a UTF-8 command line
+NOT_UTF8_EXPORT = os.fsdecode(b"people-\xff.jsonl")
 HEADER = b'{"type": "header", "format": "immkit-people", "version": 1}\n'
 PERSON = b'{"type": "person", "id": "p1", "name": "Alice"}\n'
 # more profiles on the same server: the sample's admin, bob, and alice again
@@ -152,6 +154,12 @@ CASES: list[Case] = [
     Case("runs: truncated journal", ("runs", "list"), 2, journal=b"TRUNCATED"),
     Case("runs: journal is a text file", ("runs", "list"), 2, journal=b"hello, not sqlite\n" * 40),
     Case("runs: undo without --yes and no TTY", ("runs", "undo", "LAST"), 2, synced=True),
+    Case("runs: a run id that is not UTF-8", ("runs", "show", NOT_UTF8_ARG), 2, synced=True),
+    Case(
+        "albums: an album name that is not UTF-8 (dry run)",
+        ("albums", "sync", "--album", NOT_UTF8_ARG, "--person", "Alice", "--dry-run"),
+        2,
+    ),
     # -- the server ------------------------------------------------------------------------
     Case("server: garbage JSON", ("doctor",), 3, server="garbage"),
     Case("server: HTML instead of JSON", ("albums", "sync"), 3, server="html"),
@@ -176,6 +184,13 @@ CASES: list[Case] = [
         files={"people.jsonl": HEADER.replace(b"1}", b"99}") + PERSON},
     ),
     Case("people: export file does not exist", ("people", "import", "WORK/nope.jsonl"), 2),
+    Case(
+        "people: malformed export file with a non-UTF-8 name",
+        ("people", "import", "WORK/" + NOT_UTF8_EXPORT),
+        2,
+        files={NOT_UTF8_EXPORT: HEADER + b"not json\n"},
+        says="Line 2 of",
+    ),
     Case(
         "people: export file is binary",
         ("people", "import", "WORK/people.jsonl"),

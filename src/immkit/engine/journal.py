@@ -189,6 +189,10 @@ class Journal:
             NotFoundError: no run matches.
             InputError: the prefix matches several runs.
         """
+        if not id_or_prefix.isascii():  # run ids are ASCII; SQLite cannot take a surrogate
+            raise NotFoundError(
+                f"Run {id_or_prefix!a} is not in the journal; list runs with `immkit runs list`."
+            )
         found = self._select_runs(
             "WHERE r.id = ? OR r.id LIKE ? ESCAPE '\\' ORDER BY r.id DESC LIMIT 2",
             [id_or_prefix, like_prefix(id_or_prefix)],
