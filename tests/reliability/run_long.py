@@ -1,7 +1,7 @@
 """The reliability scenarios at full counts, with a table of what happened.
 
     .venv/bin/python -m tests.reliability.run_long [--kills 20] [--fault-trials 10]
-        [--rules 50] [--assets 100000] [--hours 24] [--only NAME]
+        [--rules 50] [--assets 100000] [--hours 24] [--only NAME] [--seed N]
 
 Same harness as the CI tests (tests/reliability/), more of everything: fault-matrix
 trials per job, SIGKILLs per job (each followed by re-runs until the job finishes, then
@@ -54,14 +54,16 @@ def world_in(root: Path) -> Iterator[World]:
             world.close()
 
 
-def scenario_table(world: World, scenario: Scenario, trials: int, kills: int) -> Tally:
+def scenario_table(
+    world: World, scenario: Scenario, trials: int, kills: int, seed: int = 0
+) -> Tally:
     tally = Tally()
     try:
         want, aim = reference(world, scenario)
-        for seed in range(trials):
-            ctx = fault_trial(world, scenario, want, seed, tally)
+        for trial in range(trials):
+            ctx = fault_trial(world, scenario, want, seed * 1000 + trial, tally)
             undo_everything(world, scenario, ctx, tally)
-        rng = random.Random(11)
+        rng = random.Random(11 + seed)
         while tally.kills < kills:
             ctx = crash_trial(world, scenario, want, aim, rng, tally)
             journal_readable(world, ctx)
@@ -110,6 +112,9 @@ def main() -> None:
     parser.add_argument("--assets", type=int, default=100_000)
     parser.add_argument("--hours", type=int, default=24)
     parser.add_argument(
+        "--seed", type=int, default=0, help="another seed: other faults and other kill points"
+    )
+    parser.add_argument(
         "--only",
         help="parts by name, comma-separated: scenario names (e.g. 'albums sync,transfer db'), "
         "'hostile', 'daemon'",
@@ -122,7 +127,7 @@ def main() -> None:
         for scenario in SCENARIOS:
             if only is not None and scenario.name not in only:
                 continue
-            tally = scenario_table(world, scenario, args.fault_trials, args.kills)
+            tally = scenario_table(world, scenario, args.fault_trials, args.kills, args.seed)
             rows.append((scenario.name, tally))
             print(f"{scenario.name}: done ({tally.runs} runs, {tally.kills} kills)", flush=True)
         cases, hostile_bad = 0, list[str]()
