@@ -150,8 +150,10 @@ def main() -> None:
             f"{name:<20} {faults:>7} {tally.runs:>6} {tally.kills:>6} {tally.trials:>7}  "
             f"{'yes' if tally.equal else 'NO'}"
         )
-        for note in tally.notes[:3]:
-            print("   ", note.splitlines()[0])
+        for index, note in enumerate(tally.notes[:3]):
+            # the first in full (its diff says what differs), then their first lines
+            for line in note.splitlines() if index == 0 else note.splitlines()[:1]:
+                print("   ", line)
     total = sum((t.faults for _, t in rows), start=Tally().faults)
     print(f"faults injected by kind: {dict(sorted(total.items()))}")
     print(f"hostile cases tried: {cases} (each also with -v); wrong: {len(hostile_bad)}")
