@@ -97,13 +97,17 @@ def apply_plan(
     progress: Progress | None = None,
     resume: bool = True,
     stop_on_error: bool = False,
+    hold_target: bool = False,
     verify_fingerprint: Callable[[], str] | None = None,
     undo_of: str | None = None,
 ) -> Result:
     """Apply every action of the plan in order, journaling each one before and after.
 
     With `resume`, an unfinished run of the same plan (same digest) is continued: applied
-    entries are skipped, entries left `applying` or `failed` are applied again.
+    entries are skipped, entries left `applying` or `failed` are applied again. With
+    `hold_target`, once an action fails, the later actions on the same target wait (left
+    planned) for the next attempt: undo's inverses of one target depend on each other
+    (an album is deleted only once the photos put in it are out).
 
     Raises:
         StalePlanError: `verify_fingerprint()` differs from the plan's fingerprint.
@@ -143,7 +147,15 @@ def apply_plan(
         )
         run = journal.adopt(run)
     return _loop(
-        plan, executor, journal, run, done, progress, resumed=resumed, stop_on_error=stop_on_error
+        plan,
+        executor,
+        journal,
+        run,
+        done,
+        progress,
+        resumed=resumed,
+        stop_on_error=stop_on_error,
+        hold_target=hold_target,
     )
 
 
@@ -157,15 +169,21 @@ def _loop(
     *,
     resumed: bool,
     stop_on_error: bool,
+    hold_target: bool = False,
 ) -> Result:
     applied = skipped = 0
     failures: list[Failure] = []
+    failed_targets: set[str] = set()
     stopped = False
     progress.start(len(plan.actions), plan.job)
     try:
         for index, action in enumerate(plan.actions):
             if action.id in done:
                 skipped += 1
+                progress.advance()
+                continue
+            if hold_target and action.target in failed_targets:
+                log.info("%s %s waits: an earlier action on it failed", action.kind, action.target)
                 progress.advance()
                 continue
             # journal before the call: a crash must leave an undoable trail
@@ -179,6 +197,7 @@ def _loop(
                     else (raised, [])
                 )
                 journal.fail(run, action, str(exc), undo)
+                failed_targets.add(action.target)
                 failures.append(
                     Failure(
                         action_id=action.id,

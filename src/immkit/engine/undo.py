@@ -81,6 +81,7 @@ def undo_run(
         profile=run.profile,
         progress=progress,
         stop_on_error=stop_on_error,
+        hold_target=True,
         undo_of=run.id,
     )
     # undone only when nothing of the run is left on the server, as far as we know

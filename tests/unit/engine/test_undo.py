@@ -147,3 +147,20 @@ def test_an_action_failed_part_way_is_reversed_by_undo(
     undo_run(journal, run, store)
     assert store.data == {}
     assert journal.get_run(run.id).status is RunStatus.UNDONE
+
+
+def test_after_a_failed_inverse_the_older_ones_of_its_target_wait(
+    journal: Journal, store: StoreExecutor
+) -> None:
+    """k set twice: undo puts back "1", then removes k. If putting back "1" fails, removing
+    k must wait, or the retry would leave k = "1" for good."""
+    result = apply_plan(store_plan(add("k", "1"), add("k", "2"), add("j", "3")), store, journal)
+    run = journal.get_run(result.run_id or "")
+    store.failing = {"k"}
+    first = undo_run(journal, run, store)
+    assert (first.applied, first.failed, first.pending) == (1, 1, 1)
+    assert store.data == {"k": "2"}  # j undone; k untouched, both its inverses to come
+    store.failing = set()
+    undo_run(journal, journal.get_run(run.id), store)
+    assert store.data == {}
+    assert journal.get_run(run.id).status is RunStatus.UNDONE
