@@ -124,18 +124,22 @@ def test_a_run_resumed_after_its_uploads_is_undone_completely(
     assert _live_faces(world) == faces
 
 
-def test_a_copy_whose_upload_was_not_journaled_is_kept_by_undo(
+def test_a_copy_whose_upload_was_not_journaled_is_still_removed_by_undo(
     world: ExternalLibrary, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Killed between the uploads' answers and their journal note: the resumed run cannot
-    tell its uploads from copies the owner had, and takes the safe side (undo keeps them,
-    so each photo is there twice; nothing is lost)."""
+    """Killed between the uploads' answers and their journal note: the resumed run finds
+    the copies as `duplicate`, and knows them for its own because the journal said,
+    before the uploads, that the owner had none of those files."""
     real_note = run.note_uploads
+    calls: list[int] = []
 
-    def killed(*args: Any) -> None:
-        raise KeyboardInterrupt
+    def killed_after_the_uploads(*args: Any) -> None:
+        calls.append(1)
+        if len(calls) == 2:  # the first call is the note before the uploads
+            raise KeyboardInterrupt
+        real_note(*args)
 
-    monkeypatch.setattr(run, "note_uploads", killed)
+    monkeypatch.setattr(run, "note_uploads", killed_after_the_uploads)
     stopped = invoke("library", "internalize", "Photos", "--yes")
     assert stopped.exit_code == 130
     uploaded = {name: a["id"] for name, a in world.internal().items()}
@@ -144,10 +148,41 @@ def test_a_copy_whose_upload_was_not_journaled_is_kept_by_undo(
     monkeypatch.setattr(run, "note_uploads", real_note)
     resumed = json_of(invoke("library", "internalize", "Photos", "--yes", "--json"))
     assert resumed["result"]["resumed"] is True
+    assert {name: a["id"] for name, a in world.internal().items()} == uploaded
     undone = invoke("runs", "undo", resumed["result"]["run_id"], "--yes")
     assert undone.exit_code == 0, undone.output
     assert set(world.external_state().values()) == {"live"}
-    assert {name: a["id"] for name, a in world.internal().items()} == uploaded
+    assert world.internal() == {}
+
+
+def test_a_lost_upload_answer_is_recognised_by_the_next_run(
+    world: ExternalLibrary, invoke: Invoke
+) -> None:
+    """Every upload is made but its answer lost (a POST is never retried): the run fails
+    those assets and touches no external one; the next run finds the copies, knows them
+    for its own, and undo removes them."""
+    faults = world.sim.state.faults
+    faults.set("POST /assets", drop_after_rate=1.0)
+    try:
+        first = invoke("library", "internalize", "Photos", "--yes")
+        assert faults.injected["drop_after"] >= 5
+    finally:
+        faults.clear()
+    assert first.exit_code == 1, first.output
+    assert set(world.external_state().values()) == {"live"}
+    copies = {name: a["id"] for name, a in world.internal().items()}
+    assert len(copies) == 5  # the live photo's still was never sent: its video failed first
+
+    again = json_of(invoke("library", "internalize", "Photos", "--yes", "--json"))
+    assert again["result"]["failed"] == 0
+    now = {name: a["id"] for name, a in world.internal().items()}
+    assert len(now) == 6
+    assert {name: now[name] for name in copies} == copies  # none uploaded twice
+    for run_id in [r["id"] for r in json_of(invoke("runs", "list", "--json"))["runs"]]:
+        undone = invoke("runs", "undo", run_id, "--yes")
+        assert undone.exit_code in (0, 2), undone.output  # 2: nothing left to undo
+    assert set(world.external_state().values()) == {"live"}
+    assert world.internal() == {}
 
 
 def _killed_after_the_trash(

@@ -53,7 +53,11 @@ def readable_here(asset: SourceAsset) -> bool:
 
 @contextmanager
 def original(
-    source: Immich, asset: SourceAsset, mode: SourceMode, tmp_dir: Path | None = None
+    source: Immich,
+    asset: SourceAsset,
+    mode: SourceMode,
+    tmp_dir: Path | None = None,
+    local_sha1: str | None = None,
 ) -> Iterator[Original]:
     """The original as a local file with its SHA-1; a downloaded copy is removed after.
 
@@ -63,7 +67,7 @@ def original(
     """
     if mode is not SourceMode.DOWNLOAD and readable_here(asset):
         path = Path(asset.path)
-        yield Original(path, file_sha1(path), True)
+        yield Original(path, local_sha1 or file_sha1(path), True)
         return
     if mode is SourceMode.LOCAL:
         raise UnreadableFile(f"{asset.path} is not readable on this machine")

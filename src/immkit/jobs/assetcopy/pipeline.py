@@ -13,15 +13,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import JsonValue
 
-from immkit.immich import AssetFull, AssetId, AssetUpdate, Immich, UploadCheck
+from immkit.immich import AssetFull, AssetId, AssetUpdate, Immich, UploadCheck, file_sha1
 from immkit.jobs.assetcopy.carry import carry
-from immkit.jobs.assetcopy.files import SourceMode, UnreadableFile, original
+from immkit.jobs.assetcopy.files import SourceMode, UnreadableFile, original, readable_here
 from immkit.jobs.assetcopy.mapping import AccountMap, faces_for, people_for, tags_for
 from immkit.jobs.assetcopy.metadata import checksum_hex, mismatches
 from immkit.jobs.assetcopy.model import SourceAsset, Unit
@@ -51,6 +52,9 @@ class CopyOptions:
     # ask the target for the units' checksums first (`bulk-upload-check`): bytes it has
     # are neither downloaded nor uploaded again (needs `SourceAsset.checksum`)
     precheck: bool = False
+    # with `precheck`: hash the files readable here that have no server checksum (an
+    # external asset's is a hash of its path), so they are checked too
+    hash_local: bool = False
     # a copy the target has already is this job's own upload from an interrupted attempt
     # (the caller planned away every copy that was there before): it counts as created,
     # so undo removes it, and one in the target's trash is taken back out
@@ -77,6 +81,7 @@ class AssetCopier:
             max_workers=max(1, options.workers), thread_name_prefix="assetcopy"
         )
         self._known: dict[str, UploadCheck] = {}
+        self._local_sums: dict[str, str] = {}  # source asset id → SHA-1 of its file here
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -99,8 +104,13 @@ class AssetCopier:
         are done, before anything else (to journal `UnitState.note`)."""
         since = batch_start(self.target) if self.options.batch_verify else None
         states = [UnitState(unit) for unit in units]
-        self._known = self._precheck(units) if self.options.precheck else {}
         before = list(earlier) or [Earlier()] * len(units)
+        if self.options.precheck:
+            self._known = self._precheck(units)
+            for state in states:
+                state.absent_before = self._absent(state.unit)
+            if uploaded is not None:
+                uploaded(states)  # journaled before the uploads: what was absent is ours
         self._each(lambda pair: self._upload(*pair), list(zip(states, before, strict=True)))
         if uploaded is not None:
             uploaded(states)
@@ -142,37 +152,60 @@ class AssetCopier:
             state.resumed = not state.created
             state.created = True
             state.motion_created = state.motion_target_id is not None
-        elif not state.created and state.target_id in earlier.uploaded:
-            # our own upload from a cut-off attempt of this run (journaled then): ours to undo
+        elif not state.created and (state.target_id in earlier.uploaded or earlier.absent_before):
+            # our own upload from a cut-off attempt (journaled then, or made from bytes the
+            # target did not have before: its answer was lost): ours to undo
             state.resumed = state.created = True
-        if state.motion_target_id in earlier.uploaded:
+        if state.motion_target_id in earlier.uploaded or (
+            earlier.absent_before and state.motion_target_id is not None
+        ):
             state.motion_created = True
         if not state.created:
             self._adopt_existing(state, earlier)
 
     def _precheck(self, units: Sequence[Unit]) -> dict[str, UploadCheck]:
         """Checksum → the target's verdict, for every file of the batch in one call."""
-        sums = {
-            a.checksum: a.checksum
-            for u in units
-            for a in (u.still, u.motion)
-            if a is not None and a.checksum
-        }
+        files = [a for u in units for a in (u.still, u.motion) if a is not None]
+        if self.options.hash_local and self.options.source_mode is not SourceMode.DOWNLOAD:
+            self._each(self._hash_here, [a for a in files if not a.checksum])
+        sums = {s: s for a in files if (s := self._checksum(a))}
         if not sums:
             return {}
         found = self.target.assets.bulk_upload_check(sums)
         return {c.id: c for c in found if c.action == "reject" and c.asset_id}
 
+    def _hash_here(self, asset: SourceAsset) -> None:
+        if asset.id not in self._local_sums and readable_here(asset):
+            with suppress(OSError):  # read (and reported) at upload time
+                self._local_sums[asset.id] = file_sha1(Path(asset.path))
+
+    def _checksum(self, asset: SourceAsset) -> str:
+        return asset.checksum or self._local_sums.get(asset.id, "")
+
+    def _absent(self, unit: Unit) -> bool | None:
+        """None unless every file of the unit was checked; then whether the target had none."""
+        sums = [self._checksum(a) for a in (unit.still, unit.motion) if a is not None]
+        if not all(sums):
+            return None
+        return not any(s in self._known for s in sums)
+
     def _send(
         self, asset: SourceAsset, *, visibility: str, favorite: bool | None, live: str | None
     ) -> tuple[str, bool, str, bool]:
-        known = self._known.get(asset.checksum) if asset.checksum else None
+        checksum = self._checksum(asset)
+        known = self._known.get(checksum) if checksum else None
         if known is not None and known.asset_id is not None:
             if known.is_trashed and self.options.duplicates_are_ours:
                 self.target.assets.restore([known.asset_id])
             log.debug("%s %s: the target has it (%s)", asset.file_name, asset.id, known.asset_id)
-            return known.asset_id, False, asset.checksum, False
-        with original(self.source, asset, self.options.source_mode, self.options.tmp_dir) as got:
+            return known.asset_id, False, checksum, False
+        with original(
+            self.source,
+            asset,
+            self.options.source_mode,
+            self.options.tmp_dir,
+            local_sha1=self._local_sums.get(asset.id),
+        ) as got:
             if asset.checksum and got.sha1.lower() != asset.checksum.lower():
                 raise CorruptDownload(
                     f"the file read for {asset.file_name} does not have the server's checksum"

@@ -67,6 +67,8 @@ def run_units(
     if not plan.actions:
         return Result(run_id=None, job=plan.job, status=RunStatus.DONE)
     run, resumed, done, notes = _open_run(journal, plan, profile, set(units))
+    for action_id, note in earlier_notes(journal, plan.job, set(units), run).items():
+        notes.setdefault(action_id, note)
     todo = [a for a in plan.actions if a.id not in done]
     applied = 0
     failures: list[Failure] = []
@@ -105,6 +107,39 @@ def run_units(
         pending=len(todo) - applied - len(failures),
         failures=tuple(failures),
     )
+
+
+RUNS_SCANNED = 200
+
+
+def earlier_notes(
+    journal: Journal, job: str, action_ids: set[str], current: Run
+) -> dict[str, dict[str, JsonValue]]:
+    """What earlier runs of the job journaled about units they began and did not finish
+    (failed, or cut off): a unit planned again by a new run still knows which copies
+    those attempts made. The oldest attempt's knowledge wins."""
+    found: dict[str, dict[str, JsonValue]] = {}
+    for run in journal.runs(RUNS_SCANNED):  # newest first
+        # a run done or undone has no unit left failed or cut off
+        if run.id == current.id or run.job != job:
+            continue
+        if run.status in (RunStatus.DONE, RunStatus.UNDONE):
+            continue
+        for entry in journal.entries(run):
+            if entry.action_id not in action_ids or not entry.detail:
+                continue
+            if entry.status not in (EntryStatus.FAILED, EntryStatus.APPLYING):
+                continue
+            note = found.setdefault(entry.action_id, {})
+            uploaded = {str(i) for i in _list(note.get("uploaded"))}
+            uploaded |= {str(i) for i in _list(entry.detail.get("uploaded"))}
+            note.update({k: v for k, v in entry.detail.items() if k != "uploaded"})
+            note["uploaded"] = list[JsonValue](sorted(uploaded))
+    return found
+
+
+def _list(value: JsonValue) -> list[JsonValue]:
+    return value if isinstance(value, list) else []
 
 
 def _open_run(

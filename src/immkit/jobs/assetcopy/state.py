@@ -25,6 +25,9 @@ class UnitState:
     read_locally: bool = False
     # the target had these bytes from an earlier, interrupted attempt of this same job
     resumed: bool = False
+    # the target had none of the unit's bytes before this job first tried to upload them
+    # (None: not checked): a copy found later is this job's own, answer lost or not
+    absent_before: bool | None = None
     # the target's metadata before we touched it, when it existed already (for undo)
     before: dict[str, JsonValue] | None = None
     # the albums a copy that existed already was in before we touched it (None: unknown)
@@ -64,6 +67,9 @@ class UnitState:
         if self.motion_created and self.motion_target_id:
             mine.add(self.motion_target_id)
         out: dict[str, JsonValue] = {"uploaded": list[JsonValue](sorted(mine))}
+        absent = earlier.absent_before if earlier.absent_before is not None else self.absent_before
+        if absent is not None:
+            out["absent_before"] = absent
         if self.target_id and not self.created and self.before is not None:
             out["twin"] = self.target_id
             out["before"] = self.before
@@ -114,13 +120,16 @@ class Earlier:
     before: dict[str, JsonValue] | None = None
     albums_had: tuple[str, ...] = ()
     faces_had: Mapping[str, str | None] | None = None
+    absent_before: bool | None = None
 
     @classmethod
     def of(cls, note: Mapping[str, JsonValue]) -> Earlier:
         before = note.get("before")
         twin = note.get("twin")
         had = note.get("faces_had")
+        absent = note.get("absent_before")
         return cls(
+            absent_before=absent if isinstance(absent, bool) else None,
             uploaded=frozenset(_strs(note.get("uploaded"))),
             twin=twin if isinstance(twin, str) else None,
             before=before if isinstance(before, dict) else None,

@@ -57,6 +57,8 @@ def internalize(
         workers=concurrency,
         albums_of=lambda asset_id: albums_of.get(asset_id, set()),
         batch_verify=True,
+        precheck=True,
+        hash_local=True,
     )
 
     def undo_of(action: Action, state: UnitState) -> list[Action]:
@@ -181,6 +183,8 @@ class LibraryExecutor:
             delete_source=not all(a.params.get("keep_external") for a in actions),
             albums_of=albums_of,
             batch_verify=True,
+            precheck=True,
+            hash_local=True,
         )
         with AssetCopier(owner, owner, options) as copier:
             return settle_units(
