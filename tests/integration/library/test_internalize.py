@@ -31,20 +31,7 @@ def _decorate(world: ExternalLibrary) -> dict[str, str]:
         tag = seed.add_tag(conn, world.admin_id, "Places/Sea")
         seed.tag_assets(conn, tag, [ids["beach.jpg"]])
         alice = seed.add_person(conn, world.admin_id, "Alice")
-    world.call(
-        "POST",
-        "/faces",
-        json={
-            "assetId": ids["family.jpg"],
-            "personId": alice,
-            "imageWidth": 80,
-            "imageHeight": 60,
-            "x": 10,
-            "y": 10,
-            "width": 20,
-            "height": 20,
-        },
-    )
+    world.draw_face(ids["family.jpg"], alice)
     return {"album": album["id"], "tag": tag, "alice": alice}
 
 

@@ -4,7 +4,6 @@ had before the plan as it was before the first attempt touched it."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import pytest
@@ -13,24 +12,6 @@ from immkit.engine import Journal
 from immkit.jobs.assetcopy import pipeline, run
 from immkit.sim import seed
 from tests.integration.library.conftest import ExternalLibrary, Invoke, json_of
-
-
-def _upload(world: ExternalLibrary, name: str) -> str:
-    """The owner's own copy of `name`, uploaded before any plan."""
-    data = (world.root / name).read_bytes()
-    with world.api() as client:
-        response = client.post(
-            "/assets",
-            data={
-                "fileCreatedAt": "2020-01-01T00:00:00Z",
-                "fileModifiedAt": "2020-01-01T00:00:00Z",
-            },
-            files={"assetData": (name, data, "image/jpeg")},
-            headers={"x-immich-checksum": hashlib.sha1(data).hexdigest()},
-        )
-    assert response.status_code == 201, response.text
-    asset_id: str = response.json()["id"]
-    return asset_id
 
 
 def _album_entries(world: ExternalLibrary) -> set[tuple[str, str]]:
@@ -59,7 +40,7 @@ def _seed(world: ExternalLibrary) -> str:
     """Albums, a named face, and the owner's own copy of forest.jpg (in one album already,
     its external asset in another, with a description the carry replaces)."""
     ids = world.ids
-    twin = _upload(world, "forest.jpg")
+    twin = world.upload_own("forest.jpg")
     world.call("PUT", f"/assets/{twin}", json={"description": "my own copy"})
     world.call("PUT", f"/assets/{ids['forest.jpg']}", json={"description": "Pines"})
     world.call(
@@ -70,20 +51,7 @@ def _seed(world: ExternalLibrary) -> str:
     world.call("POST", "/albums", json={"albumName": "Woods", "assetIds": [ids["forest.jpg"]]})
     with world.sim.state.db.connection() as conn:
         alice = seed.add_person(conn, world.admin_id, "Alice")
-    world.call(
-        "POST",
-        "/faces",
-        json={
-            "assetId": ids["family.jpg"],
-            "personId": alice,
-            "imageWidth": 80,
-            "imageHeight": 60,
-            "x": 10,
-            "y": 10,
-            "width": 20,
-            "height": 20,
-        },
-    )
+    world.draw_face(ids["family.jpg"], alice)
     return twin
 
 

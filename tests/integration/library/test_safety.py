@@ -3,7 +3,6 @@ bad input with one sentence and nothing changed."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -16,23 +15,6 @@ from immkit.sim.state import ObservedResponse
 from tests.integration.library.conftest import ExternalLibrary, Invoke, json_of
 
 
-def _upload(world: ExternalLibrary, name: str) -> str:
-    data = (world.root / name).read_bytes()
-    with world.api() as client:
-        response = client.post(
-            "/assets",
-            data={
-                "fileCreatedAt": "2020-01-01T00:00:00Z",
-                "fileModifiedAt": "2020-01-01T00:00:00Z",
-            },
-            files={"assetData": (name, data, "image/jpeg")},
-            headers={"x-immich-checksum": hashlib.sha1(data).hexdigest()},
-        )
-    assert response.status_code == 201, response.text
-    asset_id: str = response.json()["id"]
-    return asset_id
-
-
 def _faces(world: ExternalLibrary, asset_id: str) -> list[dict[str, Any]]:
     faces: list[dict[str, Any]] = world.call("GET", "/faces", params={"id": asset_id})
     return faces
@@ -41,7 +23,7 @@ def _faces(world: ExternalLibrary, asset_id: str) -> list[dict[str, Any]]:
 def test_existing_internal_copy_is_reused_with_its_detected_face(
     world: ExternalLibrary, invoke: Invoke
 ) -> None:
-    existing = _upload(world, "family.jpg")
+    existing = world.upload_own("family.jpg")
     with world.sim.state.db.connection() as conn:
         alice = seed.add_person(conn, world.admin_id, "Alice")
         # the detector's box on the internal copy, measured on a preview twice the size
@@ -49,20 +31,7 @@ def test_existing_internal_copy_is_reused_with_its_detected_face(
             conn,
             [seed.FaceSeed(existing, None, (21, 19, 61, 61), image_width=160, image_height=120)],
         )
-    world.call(
-        "POST",
-        "/faces",
-        json={
-            "assetId": world.ids["family.jpg"],
-            "personId": alice,
-            "imageWidth": 80,
-            "imageHeight": 60,
-            "x": 10,
-            "y": 10,
-            "width": 20,
-            "height": 20,
-        },
-    )
+    world.draw_face(world.ids["family.jpg"], alice)
     dry = json_of(invoke("library", "internalize", "Photos", "--dry-run", "--json"))
     assert dry["counts"]["already_internal"] == 1
 
