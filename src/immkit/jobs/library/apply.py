@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import JsonValue
 
 from immkit.engine import Action, Journal, Outcome, Plan, Progress, Result, Run
-from immkit.errors import ApiError, ImmkitError, InputError, NotFoundError
+from immkit.errors import ImmkitError, InputError, NotFoundError
 from immkit.immich import AlbumId, AssetId, AssetUpdate, FaceId, Immich, LibraryUpdate, TagId
 from immkit.jobs.assetcopy.files import SourceMode
 from immkit.jobs.assetcopy.model import Unit
@@ -25,7 +25,7 @@ from immkit.jobs.assetcopy.run import run_units, settle_units
 from immkit.jobs.assetcopy.state import UnitState
 from immkit.jobs.library.collect import Snapshot, albums_by_asset
 from immkit.jobs.library.plan import JOB, LibraryKind
-from immkit.jobs.people.unassign import unassign_faces
+from immkit.jobs.people.face_undo import delete_faces, unassign_faces
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +50,12 @@ def internalize(
     keep = {a.id: bool(a.params.get("keep_external")) for a in plan.actions}
     keep_external = all(keep.values()) if keep else True
     albums_of = {k: set(v) for k, v in snapshot.albums_of.items()}
-    options = CopyOptions(
+    options = copy_options(
         delete_source=not keep_external,
+        albums_of=lambda asset_id: albums_of.get(asset_id, set()),
         source_mode=source_mode,
         tmp_dir=tmp_dir,
         workers=concurrency,
-        albums_of=lambda asset_id: albums_of.get(asset_id, set()),
-        batch_verify=True,
-        precheck=True,
-        hash_local=True,
     )
 
     def undo_of(action: Action, state: UnitState) -> list[Action]:
@@ -74,6 +71,29 @@ def internalize(
             progress=progress,
             batch_size=batch_size or max(16, 16 * concurrency),
         )
+
+
+def copy_options(
+    *,
+    delete_source: bool,
+    albums_of: Callable[[str], set[str]],
+    source_mode: SourceMode = SourceMode.AUTO,
+    tmp_dir: Path | None = None,
+    workers: int = 4,
+) -> CopyOptions:
+    """How internalize copies, for a run and for settling a killed one alike: read back by
+    search, and the batch checked before its uploads (local files hashed) so a copy whose
+    answer was lost is still known as the job's own."""
+    return CopyOptions(
+        delete_source=delete_source,
+        source_mode=source_mode,
+        tmp_dir=tmp_dir,
+        workers=workers,
+        albums_of=albums_of,
+        batch_verify=True,
+        precheck=True,
+        hash_local=True,
+    )
 
 
 def undo_actions(state: UnitState, owner_profile: str | None) -> list[Action]:
@@ -179,12 +199,9 @@ class LibraryExecutor:
                 read.append(albums_by_asset(owner))
             return read[0].get(asset_id, set())
 
-        options = CopyOptions(
+        options = copy_options(
             delete_source=not all(a.params.get("keep_external") for a in actions),
             albums_of=albums_of,
-            batch_verify=True,
-            precheck=True,
-            hash_local=True,
         )
         with AssetCopier(owner, owner, options) as copier:
             return settle_units(
@@ -226,12 +243,7 @@ class LibraryExecutor:
                 ids.append(AssetId(str(p["motion_target_id"])))
             owner.assets.delete(ids, force=False)
             return Outcome(detail={"trashed": len(ids)})
-        for face_id in _list(p.get("faces_drawn")):
-            try:
-                owner.faces.delete(FaceId(str(face_id)), force=True)
-            except ApiError as exc:
-                if exc.status != 400:  # 400: gone already (a retried undo)
-                    raise
+        delete_faces(owner, [FaceId(str(f)) for f in _list(p.get("faces_drawn"))])
         unassign_faces(owner, [FaceId(str(f)) for f in _list(p.get("faces_named"))])
         for album_id in _list(p.get("albums_added")):
             owner.albums.remove_assets(AlbumId(str(album_id)), [target])

@@ -21,9 +21,9 @@ from immkit.engine import Action, Outcome, PartlyApplied
 from immkit.errors import ApiError, EnvError, ImmkitError, NotFoundError
 from immkit.immich import FaceCreate, Immich, PersonCreate, PersonUpdate
 from immkit.immich.models import AssetId, Face, FaceId, PersonId
+from immkit.jobs.people.face_undo import delete_faces, unassign_faces
 from immkit.jobs.people.plan import PeopleKind
 from immkit.jobs.people.restore import MergeRestorer
-from immkit.jobs.people.unassign import unassign_faces
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -329,18 +329,8 @@ class PeopleExecutor:
     def _delete_faces(self, action: Action) -> Outcome:
         ids = action.params["face_ids"]
         assert isinstance(ids, list)
-
-        def delete(face: JsonValue) -> bool:
-            try:
-                self.immich.faces.delete(FaceId(str(face)), force=True)
-            except ApiError as exc:
-                if exc.status != 400:
-                    raise
-                return False  # gone already
-            return True
-
-        done = self.immich.client.map_concurrent(delete, ids)
-        return Outcome(detail={"deleted": sum(done)})
+        deleted = delete_faces(self.immich, [FaceId(str(face)) for face in ids])
+        return Outcome(detail={"deleted": deleted})
 
 
 def _same_drawing(
