@@ -149,7 +149,7 @@ def undo(
         if not as_json:
             render_plan(plan, _out(ctx), verbose=_verbose(ctx))
         # actions a killed process left `applying` are settled by the undo, then reversed
-        cut_off = any(e.status is EntryStatus.APPLYING for e in journal.entries(record))
+        cut_off = bool(record.counts.get(EntryStatus.APPLYING))
         if dry_run or not (plan.actions or cut_off):
             if as_json:
                 _print_json(plan.model_dump(mode="json"))

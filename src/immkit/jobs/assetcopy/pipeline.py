@@ -100,12 +100,14 @@ class AssetCopier:
         uploaded: Callable[[Sequence[UnitState]], None] | None = None,
     ) -> list[UnitState]:
         """`earlier[i]`: what a cut-off attempt of this run journaled about `units[i]` (its
-        own uploads answer `duplicate` now); `uploaded` is called once the batch's uploads
-        are done, before anything else (to journal `UnitState.note`)."""
+        own uploads answer `duplicate` now); `uploaded` journals `UnitState.note`: once
+        the batch's uploads are done, before anything else, and with `precheck` also
+        before the uploads (which units the target had none of)."""
         since = batch_start(self.target) if self.options.batch_verify else None
         states = [UnitState(unit) for unit in units]
         before = list(earlier) or [Earlier()] * len(units)
         if self.options.precheck:
+            self._local_sums = {}  # this batch's files only: memory stays flat
             self._known = self._precheck(units)
             for state in states:
                 state.absent_before = self._absent(state.unit)
@@ -175,7 +177,7 @@ class AssetCopier:
         return {c.id: c for c in found if c.action == "reject" and c.asset_id}
 
     def _hash_here(self, asset: SourceAsset) -> None:
-        if asset.id not in self._local_sums and readable_here(asset):
+        if readable_here(asset):
             with suppress(OSError):  # read (and reported) at upload time
                 self._local_sums[asset.id] = file_sha1(Path(asset.path))
 

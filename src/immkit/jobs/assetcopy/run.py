@@ -120,26 +120,20 @@ def earlier_notes(
     those attempts made. The oldest attempt's knowledge wins."""
     found: dict[str, dict[str, JsonValue]] = {}
     for run in journal.runs(RUNS_SCANNED):  # newest first
-        # a run done or undone has no unit left failed or cut off
         if run.id == current.id or run.job != job:
             continue
         if run.status in (RunStatus.DONE, RunStatus.UNDONE):
-            continue
+            continue  # no unit of it is left failed or cut off
         for entry in journal.entries(run):
             if entry.action_id not in action_ids or not entry.detail:
                 continue
             if entry.status not in (EntryStatus.FAILED, EntryStatus.APPLYING):
                 continue
             note = found.setdefault(entry.action_id, {})
-            uploaded = {str(i) for i in _list(note.get("uploaded"))}
-            uploaded |= {str(i) for i in _list(entry.detail.get("uploaded"))}
-            note.update({k: v for k, v in entry.detail.items() if k != "uploaded"})
+            uploaded = Earlier.of(note).uploaded | Earlier.of(entry.detail).uploaded
+            note.update(entry.detail)
             note["uploaded"] = list[JsonValue](sorted(uploaded))
     return found
-
-
-def _list(value: JsonValue) -> list[JsonValue]:
-    return value if isinstance(value, list) else []
 
 
 def _open_run(
